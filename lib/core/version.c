@@ -1,0 +1,3 @@
+#include "tuneset/tuneset.h"
+
+const char *ts_version(void) { return TS_VERSION; }

@@ -1,0 +1,456 @@
+/* Record framing over a byte stream: JSON Lines, or the elements of one
+ * top-level array. The window buffer holds the record being read plus
+ * read-ahead; it grows only for a record longer than itself, up to
+ * max_record, so memory is bounded by the largest record, not the file. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scan.h"
+#include "tuneset/io.h"
+#include "tuneset/stream.h"
+
+enum { WINDOW = 1 << 20, RAW_CUT = 1 << 20 };
+
+typedef enum {
+    ARR_BEFORE,     /* before the opening '[' */
+    ARR_FIRST,      /* after '[': an element or ']' */
+    ARR_AFTER_ELEM, /* ',' or ']' */
+    ARR_END,        /* after ']': only whitespace may follow */
+    ARR_DONE
+} arr_state;
+
+struct ts_stream {
+    ts_in *in;
+    const char *path;
+    ts_json_parser *parser;
+    ts_stream_opts o;
+    ts_framing framing;
+    char *buf;
+    size_t cap, start, len; /* unread data is buf[start, len) */
+    size_t scanned;         /* bytes after start already searched for '\n' */
+    bool eof, fatal, skipping, saw_data, sniffed;
+    int fatal_code;
+    ts_err fatal_err;
+    uint64_t base;       /* stream offset of buf[0] */
+    uint64_t line;       /* line number at buf[start] */
+    uint64_t rec_line, rec_off;
+    const char *raw;
+    size_t rawlen;
+    arr_state arr;
+};
+
+static int set_fatal(ts_stream *s, ts_err *err, int code, uint64_t line, uint64_t off, const char *msg)
+{
+    s->fatal = true;
+    s->fatal_code = code;
+    ts_err_set(&s->fatal_err, code, "%s", msg);
+    s->fatal_err.file = s->path;
+    s->fatal_err.line = line;
+    s->fatal_err.byte = off;
+    if (err)
+        *err = s->fatal_err;
+    return code;
+}
+
+/* Reads more input into the window: compacts, grows if full. Returns 0
+ * (check s->eof) or a fatal error. */
+static int fill(ts_stream *s, ts_err *err)
+{
+    if (s->eof)
+        return 0;
+    if (s->start > 0 && (s->start >= s->len || s->len == s->cap || s->start > s->cap / 2)) {
+        memmove(s->buf, s->buf + s->start, s->len - s->start);
+        s->base += s->start;
+        s->len -= s->start;
+        s->start = 0;
+    }
+    if (s->len == s->cap) {
+        size_t limit = s->o.max_record + WINDOW;
+        if (s->cap >= limit)
+            return TS_ETOOBIG; /* the caller reports it with context */
+        size_t cap = s->cap * 2 > limit ? limit : s->cap * 2;
+        char *b = realloc(s->buf, cap + 1);
+        if (!b)
+            return set_fatal(s, err, TS_ENOMEM, s->line, s->base + s->len, "out of memory");
+        s->buf = b;
+        s->cap = cap;
+    }
+    size_t got = 0;
+    ts_err e = TS_ERR_INIT;
+    int rc = ts_in_read(s->in, s->buf + s->len, s->cap - s->len, &got, &e);
+    if (rc) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "%s", e.msg);
+        return set_fatal(s, err, rc, s->line, s->base + s->len, msg);
+    }
+    if (got == 0)
+        s->eof = true;
+    s->len += got;
+    return 0;
+}
+
+int ts_stream_open(ts_stream **out, const char *path, const ts_stream_opts *opts, ts_err *err)
+{
+    ts_stream *s = calloc(1, sizeof *s);
+    if (!s)
+        return ts_err_set(err, TS_ENOMEM, NULL);
+    if (opts)
+        s->o = *opts;
+    if (!s->o.max_record)
+        s->o.max_record = TS_STREAM_DEFAULT_MAX_RECORD;
+    s->path = strcmp(path, "-") ? path : "<stdin>";
+    s->line = 1;
+    s->cap = WINDOW;
+    s->buf = malloc(s->cap + 1);
+    s->parser = ts_json_parser_new(&s->o.json);
+    if (!s->buf || !s->parser) {
+        ts_stream_close(s);
+        return ts_err_set(err, TS_ENOMEM, NULL);
+    }
+    int rc = ts_in_open(&s->in, path, err);
+    if (rc) {
+        ts_stream_close(s);
+        return rc;
+    }
+    s->framing = s->o.framing;
+    *out = s;
+    return 0;
+}
+
+static void count_lines(ts_stream *s, const char *p, const char *end)
+{
+    while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+        s->line++;
+        p++;
+    }
+}
+
+/* Skips whitespace (and a leading BOM); returns the next byte or -1 at
+ * the end of input, or -2 after a fatal read error. */
+static int peek(ts_stream *s, ts_err *err)
+{
+    for (;;) {
+        if (s->base == 0 && s->start == 0 && s->len >= 3 && !memcmp(s->buf, "\xEF\xBB\xBF", 3))
+            s->start = 3;
+        while (s->start < s->len) {
+            char c = s->buf[s->start];
+            if (c == '\n')
+                s->line++;
+            else if (c != ' ' && c != '\t' && c != '\r')
+                return (unsigned char)c;
+            s->start++;
+        }
+        if (s->eof)
+            return -1;
+        if (fill(s, err))
+            return -2;
+    }
+}
+
+static void sniff(ts_stream *s, int first)
+{
+    s->sniffed = true;
+    if (s->framing != TS_FRAMING_AUTO)
+        return;
+    size_t n = ts_path_strip_codec(s->path);
+    bool lines_name = (n > 6 && !memcmp(s->path + n - 6, ".jsonl", 6)) ||
+                      (n > 7 && !memcmp(s->path + n - 7, ".ndjson", 7));
+    s->framing = first == '[' && !lines_name ? TS_FRAMING_ARRAY : TS_FRAMING_LINES;
+}
+
+static int parse_record(ts_stream *s, const char *p, size_t n, ts_arena *a, ts_json **v, ts_err *err)
+{
+    s->raw = p;
+    s->rawlen = n;
+    ts_err e = TS_ERR_INIT;
+    int rc = ts_json_parser_parse(s->parser, p, n, a, v, &e);
+    if (!rc)
+        return 0;
+    if (err) {
+        *err = e;
+        err->file = s->path;
+        err->line = s->rec_line;
+        size_t at = e.byte < n ? (size_t)e.byte : n;
+        for (const char *q = p; (q = memchr(q, '\n', (size_t)(p + at - q))); q++)
+            err->line++;
+        err->byte = s->rec_off + at;
+    }
+    return rc;
+}
+
+static int next_line(ts_stream *s, ts_arena *a, ts_json **v, ts_err *err)
+{
+    for (;;) {
+        char *nl = NULL;
+        if (s->skipping || s->len - s->start > s->scanned)
+            nl = memchr(s->buf + s->start + s->scanned, '\n', s->len - s->start - s->scanned);
+        if (s->skipping) {
+            /* Discarding the rest of an over-long line. */
+            if (nl) {
+                s->start = (size_t)(nl - s->buf) + 1;
+                s->line++;
+                s->skipping = false;
+            } else {
+                s->start = s->len;
+                if (s->eof)
+                    s->skipping = false;
+                else if (fill(s, err))
+                    return s->fatal_code;
+            }
+            s->scanned = 0;
+            continue;
+        }
+        size_t end;
+        if (nl) {
+            end = (size_t)(nl - s->buf);
+        } else if (s->eof) {
+            if (s->start == s->len)
+                return TS_EEOF;
+            end = s->len; /* last line without a newline */
+        } else {
+            s->scanned = s->len - s->start;
+            size_t old_start = s->start;
+            int rc = fill(s, err);
+            if (rc == TS_ETOOBIG) {
+                s->rec_line = s->line;
+                s->rec_off = s->base + s->start;
+                s->raw = s->buf + s->start;
+                s->rawlen = s->len - s->start > RAW_CUT ? RAW_CUT : s->len - s->start;
+                s->skipping = true;
+                s->scanned = 0;
+                if (err) {
+                    ts_err_set(err, TS_ETOOBIG, "line longer than %zu bytes (raise --max-record)",
+                               s->o.max_record);
+                    err->file = s->path;
+                    err->line = s->rec_line;
+                    err->byte = s->rec_off;
+                }
+                return TS_ETOOBIG;
+            }
+            if (rc)
+                return rc;
+            (void)old_start;
+            continue;
+        }
+        char *p = s->buf + s->start;
+        size_t n = end - s->start;
+        s->rec_line = s->line;
+        s->rec_off = s->base + s->start;
+        s->start = end < s->len ? end + 1 : end;
+        s->scanned = 0;
+        s->line++;
+        if (n && p[n - 1] == '\r')
+            n--;
+        size_t i = 0;
+        while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r'))
+            i++;
+        if (i == n)
+            continue; /* blank line */
+        s->saw_data = true;
+        if (n > s->o.max_record) {
+            s->raw = p;
+            s->rawlen = n > RAW_CUT ? RAW_CUT : n;
+            if (err) {
+                ts_err_set(err, TS_ETOOBIG, "line longer than %zu bytes (raise --max-record)",
+                           s->o.max_record);
+                err->file = s->path;
+                err->line = s->rec_line;
+                err->byte = s->rec_off;
+            }
+            return TS_ETOOBIG;
+        }
+        return parse_record(s, p, n, a, v, err);
+    }
+}
+
+/* Finds the end of the array element starting at buf[start]; returns its
+ * length, or 0 with a fatal error set. Strings are skipped with the vector
+ * scan; brackets only need counting, the parser checks they match. */
+static size_t frame_element(ts_stream *s, ts_err *err)
+{
+    size_t i = 0, depth = 0;
+    bool in_str = false;
+    char first = s->buf[s->start];
+    for (;;) {
+        const uint8_t *base = (const uint8_t *)s->buf + s->start;
+        const uint8_t *end = (const uint8_t *)s->buf + s->len;
+        const uint8_t *p = base + i;
+        while (p < end) {
+            if (in_str) {
+                p = tsj_scan_quote(p, end);
+                if (p >= end)
+                    break;
+                if (*p == '\\') {
+                    if (p + 1 >= end)
+                        break; /* need the escaped byte too */
+                    p += 2;
+                    continue;
+                }
+                in_str = false;
+                p++;
+                if (first == '"')
+                    return (size_t)(p - base);
+                continue;
+            }
+            uint8_t c = *p;
+            if (c == '"') {
+                in_str = true;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                if (depth == 0) /* end of a scalar element: the array's ']' */
+                    return (size_t)(p - base);
+                if (--depth == 0)
+                    return (size_t)(p - base) + 1;
+            } else if (depth == 0 && (c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '\t')) {
+                return (size_t)(p - base);
+            }
+            p++;
+        }
+        i = (size_t)(p - base);
+        if (s->eof) {
+            if (depth == 0 && !in_str && i > 0)
+                return i;
+            set_fatal(s, err, TS_ETRUNC, s->rec_line, s->base + s->len,
+                      "unexpected end of input inside an array element (truncated file?)");
+            return 0;
+        }
+        int rc = fill(s, err);
+        if (rc == TS_ETOOBIG) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "array element longer than %zu bytes (raise --max-record)",
+                     s->o.max_record);
+            set_fatal(s, err, TS_ETOOBIG, s->rec_line, s->rec_off, msg);
+            return 0;
+        }
+        if (rc)
+            return 0;
+    }
+}
+
+static int next_element(ts_stream *s, ts_arena *a, ts_json **v, ts_err *err)
+{
+    for (;;) {
+        int c = peek(s, err);
+        if (c == -2)
+            return s->fatal_code;
+        uint64_t off = s->base + s->start;
+        switch (s->arr) {
+        case ARR_BEFORE:
+            if (c != '[')
+                return set_fatal(s, err, TS_ESYNTAX, s->line, off, "a JSON array ('[') is expected");
+            s->start++;
+            s->arr = ARR_FIRST;
+            continue;
+        case ARR_FIRST:
+            if (c == ']') {
+                s->start++;
+                s->arr = ARR_END;
+                continue;
+            }
+            break;
+        case ARR_AFTER_ELEM:
+            if (c == ',') {
+                s->rec_line = s->line;
+                s->rec_off = off;
+                s->start++;
+                c = peek(s, err);
+                if (c == -2)
+                    return s->fatal_code;
+                if (c == ']') {
+                    s->raw = ",]";
+                    s->rawlen = 2;
+                    s->arr = ARR_FIRST;
+                    if (err) {
+                        ts_err_set(err, TS_ESYNTAX, "trailing comma before the array's ']'");
+                        err->file = s->path;
+                        err->line = s->rec_line;
+                        err->byte = s->rec_off;
+                    }
+                    return TS_ESYNTAX;
+                }
+                break;
+            }
+            if (c == ']') {
+                s->start++;
+                s->arr = ARR_END;
+                continue;
+            }
+            if (c == -1)
+                return set_fatal(s, err, TS_ETRUNC, s->line, off,
+                                 "unexpected end of input: the top-level array is not closed");
+            return set_fatal(s, err, TS_ESYNTAX, s->line, off, "',' or ']' is expected after an array element");
+        case ARR_END:
+            if (c == -1) {
+                s->arr = ARR_DONE;
+                return TS_EEOF;
+            }
+            return set_fatal(s, err, TS_ESYNTAX, s->line, off, "data after the end of the top-level array");
+        case ARR_DONE:
+            return TS_EEOF;
+        }
+        /* An element starts here. */
+        if (c == -1)
+            return set_fatal(s, err, TS_ETRUNC, s->line, off,
+                             "unexpected end of input: the top-level array is not closed");
+        s->rec_line = s->line;
+        s->rec_off = off;
+        s->saw_data = true;
+        size_t n = frame_element(s, err);
+        if (!n) {
+            if (!s->fatal)
+                return set_fatal(s, err, TS_ESYNTAX, s->line, off, "a value is expected");
+            return s->fatal_code;
+        }
+        char *p = s->buf + s->start;
+        s->start += n;
+        s->arr = ARR_AFTER_ELEM;
+        count_lines(s, p, p + n);
+        return parse_record(s, p, n, a, v, err);
+    }
+}
+
+int ts_stream_next(ts_stream *s, ts_arena *a, ts_json **v, ts_err *err)
+{
+    if (s->fatal) {
+        if (err)
+            *err = s->fatal_err;
+        return s->fatal_code;
+    }
+    if (!s->sniffed) {
+        int c = peek(s, err);
+        if (c == -2)
+            return s->fatal_code;
+        if (c == -1)
+            return set_fatal(s, err, TS_ESYNTAX, 1, s->base + s->start, "empty input: no JSON records");
+        sniff(s, c);
+    }
+    if (s->framing == TS_FRAMING_ARRAY)
+        return next_element(s, a, v, err);
+    return next_line(s, a, v, err);
+}
+
+bool ts_stream_fatal(const ts_stream *s) { return s->fatal; }
+
+const char *ts_stream_raw(const ts_stream *s, size_t *len)
+{
+    *len = s->rawlen;
+    return s->raw;
+}
+
+uint64_t ts_stream_line(const ts_stream *s) { return s->rec_line; }
+uint64_t ts_stream_offset(const ts_stream *s) { return s->rec_off; }
+uint64_t ts_stream_bytes(const ts_stream *s) { return s->base + s->start; }
+ts_framing ts_stream_framing(const ts_stream *s) { return s->framing; }
+const char *ts_stream_path(const ts_stream *s) { return s->path; }
+
+void ts_stream_close(ts_stream *s)
+{
+    if (!s)
+        return;
+    ts_in_close(s->in);
+    ts_json_parser_free(s->parser);
+    free(s->buf);
+    free(s);
+}

@@ -1,0 +1,114 @@
+/* Compact JSON writer. Plain strings (no byte needing an escape, as the
+ * parser found) are copied whole; others are scanned for the few bytes
+ * JSON requires escaping. Non-ASCII goes out as raw UTF-8. */
+#include <string.h>
+
+#include "scan.h"
+#include "tuneset/json.h"
+
+enum { WRITE_MAX_DEPTH = 100000 };
+
+static inline const uint8_t *scan_escape(const uint8_t *p, const uint8_t *end)
+{
+    /* tsj_scan_string also stops on non-ASCII; skip those here. */
+    for (;;) {
+        p = tsj_scan_string(p, end);
+        if (p >= end || *p < 0x80)
+            return p;
+        while (p < end && *p >= 0x80)
+            p++;
+    }
+}
+
+int ts_json_write_string(ts_buf *out, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    const uint8_t *p = (const uint8_t *)s, *end = p + n;
+    int rc = ts_buf_reserve(out, n + 2);
+    if (rc)
+        return rc;
+    out->data[out->len++] = '"';
+    while (p < end) {
+        const uint8_t *q = scan_escape(p, end);
+        if (q > p && (rc = ts_buf_append(out, p, (size_t)(q - p))))
+            return rc;
+        if (q >= end)
+            break;
+        char esc[6] = {'\\', 0, 0, 0, 0, 0};
+        size_t elen = 2;
+        switch (*q) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default:
+            esc[1] = 'u';
+            esc[2] = '0';
+            esc[3] = '0';
+            esc[4] = hex[*q >> 4];
+            esc[5] = hex[*q & 15];
+            elen = 6;
+        }
+        if ((rc = ts_buf_append(out, esc, elen)))
+            return rc;
+        p = q + 1;
+    }
+    return ts_buf_putc(out, '"');
+}
+
+static int write_value(ts_buf *out, const ts_json *v, int depth)
+{
+    int rc;
+    if (depth > WRITE_MAX_DEPTH)
+        return TS_EDEPTH;
+    switch (v->type) {
+    case TS_JSON_NULL:
+        return ts_buf_append(out, "null", 4);
+    case TS_JSON_TRUE:
+        return ts_buf_append(out, "true", 4);
+    case TS_JSON_FALSE:
+        return ts_buf_append(out, "false", 5);
+    case TS_JSON_NUMBER:
+        return ts_buf_append(out, v->u.s, v->len);
+    case TS_JSON_STRING:
+        if (v->flags & TS_JSON_PLAIN) {
+            if ((rc = ts_buf_reserve(out, (size_t)v->len + 2)))
+                return rc;
+            char *d = out->data + out->len;
+            d[0] = '"';
+            memcpy(d + 1, v->u.s, v->len);
+            d[v->len + 1] = '"';
+            out->len += (size_t)v->len + 2;
+            return 0;
+        }
+        return ts_json_write_string(out, v->u.s, v->len);
+    case TS_JSON_ARRAY:
+        if ((rc = ts_buf_putc(out, '[')))
+            return rc;
+        for (uint32_t i = 0; i < v->len; i++) {
+            if (i && (rc = ts_buf_putc(out, ',')))
+                return rc;
+            if ((rc = write_value(out, &v->u.items[i], depth + 1)))
+                return rc;
+        }
+        return ts_buf_putc(out, ']');
+    case TS_JSON_OBJECT:
+        if ((rc = ts_buf_putc(out, '{')))
+            return rc;
+        for (uint32_t i = 0; i < v->len; i++) {
+            if (i && (rc = ts_buf_putc(out, ',')))
+                return rc;
+            if ((rc = write_value(out, &v->u.items[2 * i], depth + 1)) ||
+                (rc = ts_buf_putc(out, ':')) ||
+                (rc = write_value(out, &v->u.items[2 * i + 1], depth + 1)))
+                return rc;
+        }
+        return ts_buf_putc(out, '}');
+    }
+    return TS_EINVAL;
+}
+
+int ts_json_write(ts_buf *out, const ts_json *v) { return write_value(out, v, 0); }

@@ -1,0 +1,7 @@
+# The library's sources, by layer (arrows point down only: see docs/design.md).
+LIB_SRCS := \
+  $(wildcard lib/core/*.c) \
+  $(wildcard lib/json/*.c) \
+  $(wildcard lib/io/*.c) \
+  $(wildcard lib/record/*.c) \
+  $(wildcard lib/formats/*.c)

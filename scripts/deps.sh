@@ -1,0 +1,24 @@
+#!/bin/sh
+# Installs the Debian packages tuneset needs, skipping what is present.
+# Idempotent; needs root (or sudo) only when something is missing.
+set -e
+need=""
+have_pc() { pkg-config --exists "$1" 2>/dev/null; }
+command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
+command -v cc >/dev/null 2>&1 || need="$need gcc"
+command -v make >/dev/null 2>&1 || need="$need make"
+have_pc zlib || need="$need zlib1g-dev"
+have_pc libzstd || need="$need libzstd-dev"
+# Used by the tests and the demo, not by the library.
+command -v python3 >/dev/null 2>&1 || need="$need python3"
+command -v gzip >/dev/null 2>&1 || need="$need gzip"
+command -v zstd >/dev/null 2>&1 || need="$need zstd"
+if [ -z "$need" ]; then
+  exit 0
+fi
+echo "deps: installing:$need"
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq $need >/dev/null
