@@ -115,5 +115,6 @@ void run_progress(cli_run *r);
 int cmd_cat(int argc, char **argv);
 int cmd_head(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 #endif

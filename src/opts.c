@@ -51,10 +51,12 @@ static void print_opts(const cli_opt *o)
 {
     for (; o && o->long_name; o++) {
         char left[64];
-        snprintf(left, sizeof left, "%s%c%s--%s%s%s", o->short_name ? "-" : "",
-                 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->long_name,
-                 o->arg ? " " : "", o->arg ? o->arg : "");
-        printf("  %-30s %s\n", o->short_name ? left : left + 2, o->help);
+        if (o->short_name)
+            snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->long_name, o->arg ? " " : "",
+                     o->arg ? o->arg : "");
+        else
+            snprintf(left, sizeof left, "    --%s%s%s", o->long_name, o->arg ? " " : "", o->arg ? o->arg : "");
+        printf("  %-30s %s\n", left, o->help);
     }
 }
 
