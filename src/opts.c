@@ -38,7 +38,7 @@ static const cli_opt *common_table(cli_common *c)
         {0, "rejects", "FILE", OPT_STR, &c->rejects, "write bad records, with file, line and reason, to FILE"},
         {0, "seed", "N", OPT_U64, &c->seed, "seed for every random choice (default 0)"},
         {'q', "quiet", NULL, OPT_FLAG, &c->quiet, "no progress line and no summary"},
-        {0, "framing", "auto|lines|array", OPT_STR, &c->framing, "how input is split into records (default auto)"},
+        {0, "framing", "MODE", OPT_STR, &c->framing, "auto, lines, array or values (default auto)"},
         {0, "max-record", "BYTES", OPT_SIZE, &c->max_record, "largest line or array element (default 64M)"},
         {0, "max-depth", "N", OPT_U64, &c->max_depth, "deepest JSON nesting (default 1000)"},
         {0},
@@ -222,8 +222,8 @@ int cli_parse(int argc, char **argv, const cli_opt *opts, cli_common *common, co
             return EXIT_USAGE;
         }
         if (strcmp(common->framing, "auto") && strcmp(common->framing, "lines") &&
-            strcmp(common->framing, "array")) {
-            cli_error(cmd, "--framing must be auto, lines or array, not '%s'", common->framing);
+            strcmp(common->framing, "array") && strcmp(common->framing, "values")) {
+            cli_error(cmd, "--framing must be auto, lines, array or values, not '%s'", common->framing);
             return EXIT_USAGE;
         }
         if (!common->max_record || !common->max_depth || common->max_depth > 1000000) {

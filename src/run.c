@@ -23,9 +23,10 @@ int run_begin(cli_run *r, const char *cmd, cli_common *c, const char *out_path)
     r->mode = strcmp(c->on_error, "skip") ? ON_ERROR_FAIL : ON_ERROR_SKIP;
     r->sopts.max_record = c->max_record;
     r->sopts.json.max_depth = (uint32_t)c->max_depth;
-    r->sopts.framing = !strcmp(c->framing, "lines")   ? TS_FRAMING_LINES
-                       : !strcmp(c->framing, "array") ? TS_FRAMING_ARRAY
-                                                      : TS_FRAMING_AUTO;
+    r->sopts.framing = !strcmp(c->framing, "lines")    ? TS_FRAMING_LINES
+                       : !strcmp(c->framing, "array")  ? TS_FRAMING_ARRAY
+                       : !strcmp(c->framing, "values") ? TS_FRAMING_VALUES
+                                                       : TS_FRAMING_AUTO;
     ts_stats_init(&r->st);
     ts_arena_init(&r->arena);
     ts_buf_init(&r->line, 0);

@@ -19,9 +19,12 @@
 #include "tuneset/json.h"
 
 typedef enum ts_framing {
-    TS_FRAMING_AUTO,  /* '[' first (and not named .jsonl/.ndjson): array */
+    TS_FRAMING_AUTO,  /* '[' first (not named .jsonl/.ndjson): array; '{'
+                         first in a file named .json: values; else lines */
     TS_FRAMING_LINES, /* JSON Lines; blank lines allowed */
-    TS_FRAMING_ARRAY  /* one top-level array, element by element */
+    TS_FRAMING_ARRAY, /* one top-level array, element by element */
+    TS_FRAMING_VALUES /* JSON values one after another, any layout (a
+                         pretty-printed .json object, concatenated JSON) */
 } ts_framing;
 
 typedef struct ts_stream_opts {

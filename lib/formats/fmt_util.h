@@ -31,4 +31,43 @@ int fmt_read_lines(ts_arena *a, const char *path, const char ***out, size_t *n, 
 /* True when the comma-separated list contains s (exact match). */
 bool fmt_list_has(const char *list, const char *s, size_t n);
 
+/* --- conversation importers (alpaca, dolly, sharegpt, ultrachat, s1k) --- */
+
+/* obj[key] as a string. When it is missing or not a string, returns NULL
+ * and sets *why to a reject reason ("missing field 'key'") in the arena. */
+const ts_json *fmt_req_str(const ts_json *obj, const char *key, ts_arena *a, const char **why);
+
+/* One turn of a conversation being assembled; all text borrowed. */
+typedef struct fmt_msg {
+    const char *role; /* "system", "user" or "assistant" */
+    const char *s;
+    size_t len;
+    const char *reasoning; /* assistant only; NULL = none */
+    size_t rlen;
+} fmt_msg;
+
+/* The drop rule a list of turns breaks, or NULL when it makes a valid SFT
+ * conversation: "no_turns", "empty_turn", "misplaced_system",
+ * "first_turn_not_user", "not_alternating", "no_assistant_turn". */
+const char *fmt_msgs_problem(const fmt_msg *m, size_t n);
+
+/* Appends "messages": [...] to the open record object. */
+void fmt_jb_messages(ts_jb *b, const fmt_msg *m, size_t n);
+
+/* Appends "id": "<source>/<own>" (or "<source>/<row>" when own is NULL)
+ * and "source": source to the open record object. */
+void fmt_jb_id_source(ts_jb *b, const char *source, const char *own, size_t ownlen, uint64_t row);
+
+/* The source's own id when v is a non-empty string or a number. */
+bool fmt_own_id(const ts_json *v, const char **s, size_t *n);
+
+/* Finishes the record in b and emits it. A build or write failure is
+ * fatal (err filled, negative code returned). */
+int fmt_emit(ts_jb *b, ts_sink *sink, ts_err *err);
+
+/* Reject / drop the current input record; both return 0 so a record()
+ * can end with `return fmt_drop(sink, "rule");`. */
+int fmt_reject(ts_sink *sink, const char *why);
+int fmt_drop(ts_sink *sink, const char *rule);
+
 #endif

@@ -14,6 +14,8 @@ enum { RAW_CHUNK = 256 * 1024 };
 
 struct ts_in {
     int fd;
+    int pending; /* an error found after some output was returned */
+    ts_err pending_err;
     bool owns_fd;
     bool raw_eof;
     bool stream_done; /* the last compressed frame/member ended cleanly */
@@ -135,8 +137,10 @@ static int read_gzip(ts_in *in, void *buf, size_t cap, size_t *got, ts_err *err)
         if (rc)
             return rc;
         if (in->raw_pos == in->raw_len) {
-            if (!in->stream_done)
+            if (!in->stream_done) {
+                *got = cap - in->z.avail_out;
                 return io_fail(in, err, TS_ETRUNC, "truncated gzip stream (unexpected end of file)");
+            }
             break;
         }
         if (in->stream_done) {
@@ -151,8 +155,10 @@ static int read_gzip(ts_in *in, void *buf, size_t cap, size_t *got, ts_err *err)
         in->raw_pos = in->raw_len - in->z.avail_in;
         if (zr == Z_STREAM_END)
             in->stream_done = true;
-        else if (zr != Z_OK && zr != Z_BUF_ERROR)
+        else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+            *got = cap - in->z.avail_out;
             return io_fail(in, err, TS_ECODEC, in->z.msg ? in->z.msg : "corrupt gzip data");
+        }
     }
     *got = cap - in->z.avail_out;
     return 0;
@@ -166,15 +172,19 @@ static int read_zstd(ts_in *in, void *buf, size_t cap, size_t *got, ts_err *err)
         if (rc)
             return rc;
         if (in->raw_pos == in->raw_len) {
-            if (!in->stream_done)
+            if (!in->stream_done) {
+                *got = ob.pos;
                 return io_fail(in, err, TS_ETRUNC, "truncated zstd stream (unexpected end of file)");
+            }
             break;
         }
         ZSTD_inBuffer ib = {in->raw, in->raw_len, in->raw_pos};
         size_t zr = ZSTD_decompressStream(in->zs, &ob, &ib);
         in->raw_pos = ib.pos;
-        if (ZSTD_isError(zr))
+        if (ZSTD_isError(zr)) {
+            *got = ob.pos;
             return io_fail(in, err, TS_ECODEC, ZSTD_getErrorName(zr));
+        }
         in->stream_done = zr == 0;
     }
     *got = ob.pos;
@@ -184,10 +194,26 @@ static int read_zstd(ts_in *in, void *buf, size_t cap, size_t *got, ts_err *err)
 int ts_in_read(ts_in *in, void *buf, size_t cap, size_t *got, ts_err *err)
 {
     *got = 0;
-    if (in->codec == TS_CODEC_GZIP)
-        return read_gzip(in, buf, cap, got, err);
-    if (in->codec == TS_CODEC_ZSTD)
-        return read_zstd(in, buf, cap, got, err);
+    if (in->pending) {
+        if (err)
+            *err = in->pending_err;
+        return in->pending;
+    }
+    if (in->codec != TS_CODEC_NONE) {
+        ts_err e = TS_ERR_INIT;
+        int rc = in->codec == TS_CODEC_GZIP ? read_gzip(in, buf, cap, got, &e)
+                                            : read_zstd(in, buf, cap, got, &e);
+        if (rc && *got) {
+            /* Hand out what was decoded before the damage; the error
+             * comes with the next read, so no good record is lost. */
+            in->pending = rc;
+            in->pending_err = e;
+            return 0;
+        }
+        if (rc && err)
+            *err = e;
+        return rc;
+    }
     /* Plain: hand out what the sniffing read buffered, then read directly. */
     if (in->raw_pos < in->raw_len) {
         size_t n = in->raw_len - in->raw_pos;

@@ -156,7 +156,13 @@ static void sniff(ts_stream *s, int first)
     size_t n = ts_path_strip_codec(s->path);
     bool lines_name = (n > 6 && !memcmp(s->path + n - 6, ".jsonl", 6)) ||
                       (n > 7 && !memcmp(s->path + n - 7, ".ndjson", 7));
-    s->framing = first == '[' && !lines_name ? TS_FRAMING_ARRAY : TS_FRAMING_LINES;
+    bool json_name = n > 5 && !memcmp(s->path + n - 5, ".json", 5);
+    if (first == '[' && !lines_name)
+        s->framing = TS_FRAMING_ARRAY;
+    else if (first == '{' && json_name)
+        s->framing = TS_FRAMING_VALUES;
+    else
+        s->framing = TS_FRAMING_LINES;
 }
 
 static int parse_record(ts_stream *s, const char *p, size_t n, ts_arena *a, ts_json **v, ts_err *err)
@@ -336,6 +342,11 @@ static int next_element(ts_stream *s, ts_arena *a, ts_json **v, ts_err *err)
         if (c == -2)
             return s->fatal_code;
         uint64_t off = s->base + s->start;
+        if (s->framing == TS_FRAMING_VALUES) {
+            if (c == -1)
+                return TS_EEOF;
+            s->arr = ARR_FIRST; /* no brackets or commas between values */
+        }
         switch (s->arr) {
         case ARR_BEFORE:
             if (c != '[')
@@ -390,7 +401,8 @@ static int next_element(ts_stream *s, ts_arena *a, ts_json **v, ts_err *err)
         case ARR_DONE:
             return TS_EEOF;
         }
-        /* An element starts here. */
+        /* An element starts here (after a ',' the position moved on). */
+        off = s->base + s->start;
         if (c == -1)
             return set_fatal(s, err, TS_ETRUNC, s->line, off,
                              "unexpected end of input: the top-level array is not closed");
@@ -426,7 +438,7 @@ int ts_stream_next(ts_stream *s, ts_arena *a, ts_json **v, ts_err *err)
             return set_fatal(s, err, TS_ESYNTAX, 1, s->base + s->start, "empty input: no JSON records");
         sniff(s, c);
     }
-    if (s->framing == TS_FRAMING_ARRAY)
+    if (s->framing == TS_FRAMING_ARRAY || s->framing == TS_FRAMING_VALUES)
         return next_element(s, a, v, err);
     return next_line(s, a, v, err);
 }

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Runs every test: the unit tests (build/test_unit) and the CLI cases
+# (tests/cli/*.sh). The last line is the total: "N passed, N failed".
+BUILD=${1:-build}
+cd "$(dirname "$0")/.." || exit 2
+ROOT=$(pwd)
+total_pass=0
+total_fail=0
+
+echo "== unit tests"
+"$BUILD/test_unit" > "$BUILD/unit.log" 2>&1
+grep -v '^ok ' "$BUILD/unit.log"
+line=$(tail -n 1 "$BUILD/unit.log")
+p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+f=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+if [ -z "$p" ]; then
+  echo "unit test runner crashed"; p=0; f=1
+fi
+total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+
+echo "== CLI tests"
+export TUNESET="$ROOT/$BUILD/tuneset" ROOT
+for t in tests/cli/*.sh; do
+  [ "$(basename "$t")" = lib.sh ] && continue
+  name=$(basename "$t" .sh)
+  out=$(sh "$t" 2>&1)
+  if [ $? -eq 0 ]; then
+    total_pass=$((total_pass + 1))
+  else
+    total_fail=$((total_fail + 1))
+    echo "FAIL cli/$name"
+    echo "$out" | sed 's/^/  /' | tail -n 20
+  fi
+done
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
