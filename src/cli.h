@@ -91,6 +91,8 @@ typedef struct cli_run {
     struct timespec t0, last_progress;
     bool progress_shown, tty;
     const char *extra_stats; /* command's own JSON members for --stats */
+    uint64_t shown, max_shown; /* rejects printed in skip mode, and the cap */
+    bool keep_output_on_data_error; /* validate: -o holds the valid records */
 } cli_run;
 
 /* Called for each parsed record; returns 0 or an exit code to stop. */

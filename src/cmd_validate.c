@@ -8,33 +8,19 @@
 typedef struct {
     ts_strset ids;
     const char *kind; /* required kind, or NULL */
-    uint64_t invalid, shown, max_shown;
+    uint64_t max_shown;
     bool write_valid;
 } validate_ctx;
 
-static void report(cli_run *r, validate_ctx *v, const char *why)
+static void report(cli_run *r, const char *why)
 {
-    v->invalid++;
     ts_err e = TS_ERR_INIT;
     e.code = TS_ESCHEMA;
     e.file = ts_stream_path(r->cur);
     e.line = ts_stream_line(r->cur);
     e.byte = ts_stream_offset(r->cur);
     snprintf(e.msg, sizeof e.msg, "%s", why);
-    if (v->shown++ < v->max_shown) {
-        char msg[600];
-        ts_err_format(&e, msg, sizeof msg);
-        fprintf(stderr, "%s\n", msg);
-    }
-    /* validate reports every problem; it never stops at the first. */
-    r->st.rejected++;
-    if (r->rej) {
-        on_error_mode m = r->mode;
-        r->mode = ON_ERROR_SKIP;
-        r->st.rejected--;
-        run_reject(r, &e, NULL, 0);
-        r->mode = m;
-    }
+    run_reject(r, &e, NULL, 0);
 }
 
 static int check(cli_run *r, ts_json *rec, void *ctx)
@@ -42,13 +28,13 @@ static int check(cli_run *r, ts_json *rec, void *ctx)
     validate_ctx *v = ctx;
     char why[256];
     if (ts_record_validate(rec, why, sizeof why)) {
-        report(r, v, why);
+        report(r, why);
         return 0;
     }
     if (v->kind && strcmp(ts_rec_kind_name(ts_record_kind(rec)), v->kind)) {
         snprintf(why, sizeof why, "a %s record where --kind %s was asked for",
                  ts_rec_kind_name(ts_record_kind(rec)), v->kind);
-        report(r, v, why);
+        report(r, why);
         return 0;
     }
     const ts_json *id = ts_json_get(rec, "id");
@@ -57,7 +43,7 @@ static int check(cli_run *r, ts_json *rec, void *ctx)
         if (added == 0) {
             snprintf(why, sizeof why, "duplicate id \"%.*s\"", (int)(id->len > 200 ? 200 : id->len),
                      id->u.s);
-            report(r, v, why);
+            report(r, why);
             return 0;
         }
         if (added < 0)
@@ -100,19 +86,17 @@ int cmd_validate(int argc, char **argv)
     }
     v.write_valid = c.output != NULL;
     /* Syntax errors are reported like schema errors, and checking goes on. */
-    c.on_error = "skip";
+    c.on_error = "skip"; /* validate reports every problem, never stops */
     ts_strset_init(&v.ids);
     cli_run r;
     if ((rc = run_begin(&r, "validate", &c, c.output))) {
         ts_strset_release(&v.ids);
         return rc;
     }
+    r.max_shown = v.max_shown;
+    r.keep_output_on_data_error = true;
     run_inputs(&r, pos, npos, check, &v);
-    uint64_t problems = r.st.rejected; /* schema and syntax problems alike */
-    if (v.shown > v.max_shown)
-        fprintf(stderr, "tuneset validate: ... %llu more problems not shown\n",
-                (unsigned long long)(v.shown - v.max_shown));
-    if (!r.exit_code && problems)
+    if (!r.exit_code && r.st.rejected) /* schema and syntax problems alike */
         r.exit_code = EXIT_DATA;
     ts_strset_release(&v.ids);
     int code = run_end(&r);

@@ -33,6 +33,7 @@ int run_begin(cli_run *r, const char *cmd, cli_common *c, const char *out_path)
     clock_gettime(CLOCK_MONOTONIC, &r->t0);
     r->last_progress = r->t0;
     r->tty = !c->quiet && isatty(2);
+    r->max_shown = 10;
     ts_err e = TS_ERR_INIT;
     char msg[512];
     if (out_path && ts_out_open(&r->out, out_path, &e)) {
@@ -172,6 +173,11 @@ int run_reject(cli_run *r, const ts_err *e, const char *raw, size_t rawlen)
         }
         ts_buf_release(&b);
     }
+    if (r->mode == ON_ERROR_SKIP && !r->c->quiet && r->shown++ < r->max_shown) {
+        if (r->progress_shown)
+            fputs("\r\033[K", stderr);
+        fprintf(stderr, "%s\n", msg);
+    }
     if (r->mode == ON_ERROR_FAIL) {
         if (r->progress_shown)
             fputs("\r\033[K", stderr);
@@ -284,7 +290,7 @@ int run_end(cli_run *r)
     /* A failed run leaves no output under the final name: the data is
      * incomplete. Rejects are kept — they explain the failure. */
     if (r->out) {
-        if (r->exit_code && r->exit_code != EXIT_OK)
+        if (r->exit_code && !(r->exit_code == EXIT_DATA && r->keep_output_on_data_error))
             ts_out_abort(r->out);
         else if (ts_out_commit(r->out, &e)) {
             ts_err_format(&e, msg, sizeof msg);
@@ -303,6 +309,10 @@ int run_end(cli_run *r)
     }
     if (r->c->stats && write_stats(r, secs) && !r->exit_code)
         r->exit_code = EXIT_IO;
+    if (r->shown > r->max_shown)
+        fprintf(stderr, "tuneset %s: ... %llu more bad records not shown%s%s\n", r->cmd,
+                (unsigned long long)(r->shown - r->max_shown), r->c->rejects ? "; all are in " : "",
+                r->c->rejects ? r->c->rejects : "");
     if (!r->c->quiet) {
         uint64_t dropped = ts_stats_dropped(&r->st);
         fprintf(stderr, "tuneset %s: read %llu, written %llu, dropped %llu, rejected %llu", r->cmd,
