@@ -23,7 +23,7 @@ CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 TEST_SRCS := $(wildcard tests/unit/*.c)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 
-.PHONY: all deps check test demo bench asan fuzz clean install
+.PHONY: all deps check test demo bench asan fuzz fuzz-run clean
 all: $(BUILD)/libtuneset.a $(BUILD)/libtuneset.so $(BUILD)/tuneset
 
 $(BUILD)/%.o: %.c
@@ -69,6 +69,9 @@ asan:
 
 fuzz:
 	@$(MAKE) --no-print-directory -f fuzz/fuzz.mk
+
+fuzz-run:
+	@$(MAKE) --no-print-directory -f fuzz/fuzz.mk run
 
 clean:
 	rm -rf build build-asan build-fuzz
