@@ -14,7 +14,6 @@
 struct ts_json_parser {
     ts_json_opts opts;
     ts_jb jb;
-    ts_buf scratch; /* decoded text of strings that have escapes */
 };
 
 typedef struct {
@@ -102,48 +101,57 @@ static size_t put_utf8(uint8_t *o, unsigned cp)
     return 4;
 }
 
-/* Decodes the rest of a string that has escapes, from `p` (a backslash);
- * the plain prefix [from, p) is copied first. */
+/* Decodes a string that has escapes. `from` is just past the opening quote,
+ * `p` the first backslash. The closing quote is found first so the decoded
+ * text (never longer than the escaped text) goes straight into the arena. */
 static int parse_string_slow(P *x, const uint8_t *from, const uint8_t *p, ts_json *out)
 {
-    ts_buf *sb = &x->ps->scratch;
-    sb->len = 0;
-    if (ts_buf_append(sb, from, (size_t)(p - from)))
-        return fail(x, p, TS_ETOOBIG, "string too long");
+    const uint8_t *end = x->end, *q = p;
     for (;;) {
-        const uint8_t *q = tsj_scan_string(p, x->end);
-        if (q > p && ts_buf_append(sb, p, (size_t)(q - p)))
-            return fail(x, p, TS_ETOOBIG, "string too long");
-        p = q;
-        if (p >= x->end)
-            return fail(x, p, TS_ESYNTAX, "unterminated string");
-        uint8_t c = *p;
-        if (c == '"')
+        q = tsj_scan_quote(q, end);
+        if (q >= end)
+            return fail(x, q, TS_ESYNTAX, "unterminated string");
+        if (*q == '"')
             break;
+        q += 2; /* a backslash and the byte it escapes */
+        if (q > end)
+            return fail(x, end, TS_ESYNTAX, "unterminated string");
+    }
+    size_t raw = (size_t)(q - from);
+    uint8_t *d0 = ts_arena_alloc(x->ps->jb.arena, raw ? raw : 1), *d = d0;
+    if (!d0)
+        return fail(x, p, TS_ENOMEM, "out of memory");
+    memcpy(d, from, (size_t)(p - from));
+    d += p - from;
+    while (p < q) {
+        const uint8_t *r = tsj_scan_string(p, q);
+        memcpy(d, p, (size_t)(r - p));
+        d += r - p;
+        p = r;
+        if (p >= q)
+            break;
+        uint8_t c = *p;
         if (c >= 0x80) {
-            size_t n = tsj_utf8_seq(p, x->end);
+            size_t n = tsj_utf8_seq(p, q);
             if (!n)
                 return fail(x, p, TS_EUTF8, "invalid UTF-8 in string");
-            if (ts_buf_append(sb, p, n))
-                return fail(x, p, TS_ETOOBIG, "string too long");
+            memcpy(d, p, n);
+            d += n;
             p += n;
             continue;
         }
         if (c < 0x20)
             return fail(x, p, TS_ESYNTAX, "unescaped control character in string");
-        /* backslash */
-        if (p + 1 >= x->end)
-            return fail(x, p, TS_ESYNTAX, "unterminated string");
-        uint8_t e = p[1], ch;
-        switch (e) {
-        case '"': ch = '"'; break;
-        case '\\': ch = '\\'; break;
-        case '/': ch = '/'; break;
-        case 'b': ch = '\b'; break;
-        case 'f': ch = '\f'; break;
-        case 'n': ch = '\n'; break;
-        case 'r': ch = '\r'; break;
-        case 't': ch = '\t'; break;
+        /* backslash; the framing loop above guaranteed p + 1 < q + 1 */
+        switch (p[1]) {
+        case '"': *d++ = '"'; break;
+        case '\\': *d++ = '\\'; break;
+        case '/': *d++ = '/'; break;
+        case 'b': *d++ = '\b'; break;
+        case 'f': *d++ = '\f'; break;
+        case 'n': *d++ = '\n'; break;
+        case 'r': *d++ = '\r'; break;
+        case 't': *d++ = '\t'; break;
         case 'u': {
             unsigned cp, lo;
             int rc = read_hex4(x, p + 2, &cp);
@@ -154,7 +162,7 @@ static int parse_string_slow(P *x, const uint8_t *from, const uint8_t *p, ts_jso
             if (cp >= 0xDC00 && cp <= 0xDFFF)
                 return fail(x, esc, TS_EUTF8, "lone low surrogate in \\u escape");
             if (cp >= 0xD800 && cp <= 0xDBFF) {
-                if (x->end - p < 2 || p[0] != '\\' || p[1] != 'u')
+                if (end - p < 2 || p[0] != '\\' || p[1] != 'u')
                     return fail(x, esc, TS_EUTF8, "high surrogate not followed by a low surrogate");
                 if ((rc = read_hex4(x, p + 2, &lo)))
                     return rc;
@@ -163,28 +171,22 @@ static int parse_string_slow(P *x, const uint8_t *from, const uint8_t *p, ts_jso
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                 p += 6;
             }
-            uint8_t tmp[4];
-            if (ts_buf_append(sb, tmp, put_utf8(tmp, cp)))
-                return fail(x, p, TS_ETOOBIG, "string too long");
+            d += put_utf8(d, cp);
             continue;
         }
         default:
             return fail(x, p, TS_ESYNTAX, "invalid escape in string");
         }
-        if (ts_buf_putc(sb, (char)ch))
-            return fail(x, p, TS_ETOOBIG, "string too long");
         p += 2;
     }
-    if (sb->len > x->ps->opts.max_string)
+    size_t len = (size_t)(d - d0);
+    if (len > x->ps->opts.max_string)
         return fail(x, from, TS_ETOOBIG, "string longer than the configured limit");
-    char *d = ts_arena_dup(x->ps->jb.arena, sb->data, sb->len);
-    if (!d)
-        return fail(x, p, TS_ENOMEM, "out of memory");
     out->type = TS_JSON_STRING;
     out->flags = 0;
-    out->len = (uint32_t)sb->len;
-    out->u.s = d;
-    x->p = p + 1;
+    out->len = (uint32_t)len;
+    out->u.s = (const char *)d0;
+    x->p = q + 1;
     return 0;
 }
 
@@ -425,7 +427,6 @@ ts_json_parser *ts_json_parser_new(const ts_json_opts *opts)
     ps->opts.max_depth = opts && opts->max_depth ? opts->max_depth : TS_JSON_DEFAULT_DEPTH;
     ps->opts.max_string = opts && opts->max_string ? opts->max_string : TS_JSON_DEFAULT_STRING;
     ts_jb_init(&ps->jb, NULL);
-    ts_buf_init(&ps->scratch, (size_t)ps->opts.max_string + 8);
     return ps;
 }
 
@@ -434,7 +435,6 @@ void ts_json_parser_free(ts_json_parser *ps)
     if (!ps)
         return;
     ts_jb_release(&ps->jb);
-    ts_buf_release(&ps->scratch);
     free(ps);
 }
 

@@ -24,39 +24,55 @@ int ts_json_write_string(ts_buf *out, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     const uint8_t *p = (const uint8_t *)s, *end = p + n;
-    int rc = ts_buf_reserve(out, n + 2);
+    /* Room for the common case (each escape at most doubles a byte); the
+     * rare \u00XX escapes top up below. Direct writes, no call per run. */
+    int rc = ts_buf_reserve(out, n + n / 4 + 8);
     if (rc)
         return rc;
-    out->data[out->len++] = '"';
+    char *d = out->data + out->len, *lim = out->data + out->cap;
+    *d++ = '"';
     while (p < end) {
         const uint8_t *q = scan_escape(p, end);
-        if (q > p && (rc = ts_buf_append(out, p, (size_t)(q - p))))
-            return rc;
+        size_t run = (size_t)(q - p);
+        if ((size_t)(lim - d) < run + 8) {
+            out->len = (size_t)(d - out->data);
+            if ((rc = ts_buf_reserve(out, run + (size_t)(end - q) * 6 + 8)))
+                return rc;
+            d = out->data + out->len;
+            lim = out->data + out->cap;
+        }
+        memcpy(d, p, run);
+        d += run;
         if (q >= end)
             break;
-        char esc[6] = {'\\', 0, 0, 0, 0, 0};
-        size_t elen = 2;
-        switch (*q) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\b': esc[1] = 'b'; break;
-        case '\f': esc[1] = 'f'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
+        uint8_t c = *q;
+        *d++ = '\\';
+        switch (c) {
+        case '"': *d++ = '"'; break;
+        case '\\': *d++ = '\\'; break;
+        case '\b': *d++ = 'b'; break;
+        case '\f': *d++ = 'f'; break;
+        case '\n': *d++ = 'n'; break;
+        case '\r': *d++ = 'r'; break;
+        case '\t': *d++ = 't'; break;
         default:
-            esc[1] = 'u';
-            esc[2] = '0';
-            esc[3] = '0';
-            esc[4] = hex[*q >> 4];
-            esc[5] = hex[*q & 15];
-            elen = 6;
+            *d++ = 'u';
+            *d++ = '0';
+            *d++ = '0';
+            *d++ = hex[c >> 4];
+            *d++ = hex[c & 15];
         }
-        if ((rc = ts_buf_append(out, esc, elen)))
-            return rc;
         p = q + 1;
     }
-    return ts_buf_putc(out, '"');
+    if (lim - d < 1) {
+        out->len = (size_t)(d - out->data);
+        if ((rc = ts_buf_reserve(out, 1)))
+            return rc;
+        d = out->data + out->len;
+    }
+    *d++ = '"';
+    out->len = (size_t)(d - out->data);
+    return 0;
 }
 
 static int write_value(ts_buf *out, const ts_json *v, int depth)

@@ -1,0 +1,50 @@
+#!/bin/sh
+# The demo: imports the built-in samples of each seed dataset (written by
+# the project, in each dataset's native format) into canonical records,
+# validates them, and shows what came out. Output goes to build/demo/.
+set -e
+TS=${1:-build/tuneset}
+cd "$(dirname "$0")/.."
+D=examples/demo
+OUT=build/demo
+mkdir -p "$OUT"
+
+step() { printf '\n== %s\n' "$*"; }
+imp() { # NAME FORMAT [options] FILES...
+  name=$1; shift
+  "$TS" import "$@" -o "$OUT/$name.jsonl" --stats "$OUT/$name.stats.json"
+}
+
+step "import nine public dataset formats from examples/demo/"
+imp alpaca        alpaca        $D/alpaca.json
+imp dolly         dolly         $D/dolly.jsonl
+imp sharegpt      sharegpt      --clean $D/sharegpt.json
+imp ultrachat     ultrachat     $D/ultrachat.jsonl
+imp s1k           s1k           $D/s1k.jsonl
+imp oasst1-sft    oasst1        $D/oasst1.messages.jsonl
+imp oasst1-pref   oasst1        --kind pref $D/oasst1.messages.jsonl
+imp hh-rlhf       hh-rlhf       $D/hh-rlhf/helpful-base/train.jsonl
+imp shp           shp           $D/shp.jsonl
+imp ultrafeedback ultrafeedback $D/ultrafeedback.jsonl
+
+step "recognize a format by itself"
+"$TS" import auto $D/dolly.jsonl -q -o "$OUT/auto.jsonl"
+"$TS" import auto $D/dolly.jsonl -o /dev/null 2>&1 | head -n 1
+
+step "merge the SFT sets and the preference sets, compressed"
+"$TS" cat -q "$OUT"/alpaca.jsonl "$OUT"/dolly.jsonl "$OUT"/sharegpt.jsonl "$OUT"/ultrachat.jsonl \
+  "$OUT"/s1k.jsonl "$OUT"/oasst1-sft.jsonl -o "$OUT/sft.jsonl.zst"
+"$TS" cat -q "$OUT"/oasst1-pref.jsonl "$OUT"/hh-rlhf.jsonl "$OUT"/shp.jsonl "$OUT"/ultrafeedback.jsonl \
+  -o "$OUT/preference.jsonl.zst"
+
+step "validate every record (roles, turn order, ids unique across files)"
+"$TS" validate --kind sft "$OUT/sft.jsonl.zst"
+"$TS" validate --kind preference "$OUT/preference.jsonl.zst"
+
+step "a look at the results"
+echo "-- one SFT record (oasst1, a whole thread):"
+"$TS" head -q -n 1 "$OUT/oasst1-sft.jsonl"
+echo "-- one preference pair (hh-rlhf, multi-turn prompt):"
+"$TS" head -q -n 2 "$OUT/hh-rlhf.jsonl" | tail -n 1
+echo
+echo "demo: outputs in $OUT/ (sft.jsonl.zst, preference.jsonl.zst, one .jsonl and .stats.json per dataset)"
