@@ -64,6 +64,10 @@ static int sink_reject(void *ctx, const char *why)
 
 static int report_fatal(import_ctx *ic, ts_err *e)
 {
+    if (e->code == TS_EINVAL) { /* a bad option value, found by the format */
+        cli_error("import", "%s", e->msg[0] ? e->msg : ts_strerror(e->code));
+        return ic->fatal = EXIT_USAGE;
+    }
     char msg[600];
     ts_err_format(e, msg, sizeof msg);
     cli_error("import", "%s", msg);
@@ -109,8 +113,18 @@ static int on_record(cli_run *r, ts_json *rec, void *ctx)
     ts_err e = TS_ERR_INIT;
     uint64_t before = r->st.written + ts_stats_dropped(&r->st) + r->st.rejected;
     int rc = ic->fmt->record(ic->state, rec, &sink, &r->arena, &e);
-    if (rc)
+    if (rc) {
+        /* The input is not of this format at all: stop, and count the
+         * record that showed it as rejected so the counts still add up. */
+        if (!e.file) {
+            e.file = ts_stream_path(r->cur);
+            e.line = ts_stream_line(r->cur);
+            e.byte = ts_stream_offset(r->cur);
+        }
+        if (rc != TS_EINVAL)
+            r->st.rejected++;
         return report_fatal(ic, &e);
+    }
     if (!ic->fmt->aggregates && r->st.written + ts_stats_dropped(&r->st) + r->st.rejected == before) {
         /* Keep the books balanced even if a format forgets to account. */
         run_drop(r, "unaccounted");
@@ -228,6 +242,7 @@ int cmd_import(int argc, char **argv)
         return rc;
     if (ic.fmt && open_format(&ic)) {
         r.exit_code = ic.fatal;
+        c.quiet = true; /* nothing was read: no summary to give */
         return run_end(&r);
     }
     for (int i = 1; i < npos && !r.stop; i++) {

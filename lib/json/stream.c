@@ -157,7 +157,16 @@ static void sniff(ts_stream *s, int first)
     bool lines_name = (n > 6 && !memcmp(s->path + n - 6, ".jsonl", 6)) ||
                       (n > 7 && !memcmp(s->path + n - 7, ".ndjson", 7));
     bool json_name = n > 5 && !memcmp(s->path + n - 5, ".json", 5);
-    if (first == '[' && !lines_name)
+    /* A file named .jsonl that opens with '[' alone on its first line is a
+     * misnamed array (Anthropic's red_team_attempts.jsonl.gz is one). */
+    bool bracket_line = false;
+    if (first == '[') {
+        size_t i = s->start + 1;
+        while (i < s->len && (s->buf[i] == ' ' || s->buf[i] == '\t' || s->buf[i] == '\r'))
+            i++;
+        bracket_line = i < s->len && s->buf[i] == '\n';
+    }
+    if (first == '[' && (!lines_name || bracket_line))
         s->framing = TS_FRAMING_ARRAY;
     else if (first == '{' && json_name)
         s->framing = TS_FRAMING_VALUES;

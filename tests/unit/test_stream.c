@@ -221,3 +221,14 @@ TEST(stream_values_framing_for_pretty_json_objects)
     CHECK_INT(drain(p, NULL, out, sizeof out), 3);
     CHECK_STR(out, "ok:{\"a\":[1,2]}\nok:{\"b\":\"}\"}\nok:{\"c\":3}\n");
 }
+
+TEST(stream_misnamed_array_in_a_jsonl_file)
+{
+    /* '[' alone on the first line of a .jsonl: an array after all */
+    const char *t = "[\n  {\"a\": 1},\n  {\"a\": 2}\n]\n";
+    const char *p = tmp_path("misnamed_array.jsonl");
+    write_file(p, t, strlen(t));
+    char out[256];
+    CHECK_INT(drain(p, NULL, out, sizeof out), 2);
+    CHECK_STR(out, "ok:{\"a\":1}\nok:{\"a\":2}\n");
+}
