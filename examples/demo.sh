@@ -12,7 +12,14 @@ mkdir -p "$OUT"
 step() { printf '\n== %s\n' "$*"; }
 imp() { # NAME FORMAT [options] FILES...
   name=$1; shift
-  "$TS" import "$@" -o "$OUT/$name.jsonl" --stats "$OUT/$name.stats.json"
+  "$TS" import -q "$@" -o "$OUT/$name.jsonl" --stats "$OUT/$name.stats.json"
+  python3 - "$OUT/$name.stats.json" "$name" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+drops = ", ".join(f"{k} {v}" for k, v in d["dropped"].items())
+print(f"  {sys.argv[2]:<14} read {d['read']:>3}  written {d['written']:>3}  dropped {d['dropped_total']:>2}"
+      f"  rejected {d['rejected']}" + (f"   ({drops})" if drops else ""))
+PY
 }
 
 step "import nine public dataset formats from examples/demo/"

@@ -70,4 +70,19 @@ int fmt_emit(ts_jb *b, ts_sink *sink, ts_err *err);
 int fmt_reject(ts_sink *sink, const char *why);
 int fmt_drop(ts_sink *sink, const char *rule);
 
+/* --- preference importers (hh-rlhf, shp, ultrafeedback) --- */
+
+/* Appends "key": [{"role","content"}...] to the open record object
+ * (fmt_jb_messages with any key: "prompt", "chosen", "rejected"). */
+void fmt_jb_msg_list(ts_jb *b, const char *key, const fmt_msg *m, size_t n);
+
+/* Where two conversations part into a preference pair: the length of
+ * their longest common run of whole turns (same role, same text) that
+ * ends with a user turn; 0 when they share no user turn. */
+size_t fmt_pref_split(const fmt_msg *c, size_t nc, const fmt_msg *r, size_t nr);
+
+/* splitmix64 of seed and n: a well-mixed 64-bit value, so a random choice
+ * for row n depends only on (seed, n) and not on batching or threads. */
+uint64_t fmt_mix64(uint64_t seed, uint64_t n);
+
 #endif
