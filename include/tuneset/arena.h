@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct ts_arena_chunk ts_arena_chunk;
 
@@ -37,9 +38,34 @@ typedef struct ts_buf {
 
 void ts_buf_init(ts_buf *b, size_t max);
 /* Ensures room for n more bytes: 0, TS_ENOMEM, or TS_ETOOBIG past the cap. */
-int ts_buf_reserve(ts_buf *b, size_t n);
-int ts_buf_append(ts_buf *b, const void *p, size_t n);
-int ts_buf_putc(ts_buf *b, char c);
+int ts_buf_reserve_slow(ts_buf *b, size_t n);
+int ts_buf_append_slow(ts_buf *b, const void *p, size_t n);
 void ts_buf_release(ts_buf *b);
+
+/* The fast paths are inline: writers call these once per token. */
+static inline int ts_buf_reserve(ts_buf *b, size_t n)
+{
+    return n <= b->cap - b->len ? 0 : ts_buf_reserve_slow(b, n);
+}
+
+static inline int ts_buf_append(ts_buf *b, const void *p, size_t n)
+{
+    if (n <= b->cap - b->len) {
+        if (n)
+            memcpy(b->data + b->len, p, n);
+        b->len += n;
+        return 0;
+    }
+    return ts_buf_append_slow(b, p, n);
+}
+
+static inline int ts_buf_putc(ts_buf *b, char c)
+{
+    if (b->len < b->cap) {
+        b->data[b->len++] = c;
+        return 0;
+    }
+    return ts_buf_append_slow(b, &c, 1);
+}
 
 #endif

@@ -102,7 +102,7 @@ void ts_buf_init(ts_buf *b, size_t max)
     b->max = max ? max : SIZE_MAX;
 }
 
-int ts_buf_reserve(ts_buf *b, size_t n)
+int ts_buf_reserve_slow(ts_buf *b, size_t n)
 {
     if (n > b->max - b->len)
         return TS_ETOOBIG;
@@ -123,24 +123,15 @@ int ts_buf_reserve(ts_buf *b, size_t n)
     return 0;
 }
 
-int ts_buf_append(ts_buf *b, const void *p, size_t n)
+int ts_buf_append_slow(ts_buf *b, const void *p, size_t n)
 {
-    int rc = ts_buf_reserve(b, n);
+    int rc = ts_buf_reserve_slow(b, n);
     if (rc)
         return rc;
     if (n)
         memcpy(b->data + b->len, p, n);
     b->len += n;
     return 0;
-}
-
-int ts_buf_putc(ts_buf *b, char c)
-{
-    if (b->len < b->cap) {
-        b->data[b->len++] = c;
-        return 0;
-    }
-    return ts_buf_append(b, &c, 1);
 }
 
 void ts_buf_release(ts_buf *b)

@@ -118,28 +118,25 @@ static int parse_string_slow(P *x, const uint8_t *from, const uint8_t *p, ts_jso
             return fail(x, end, TS_ESYNTAX, "unterminated string");
     }
     size_t raw = (size_t)(q - from);
+    /* Escapes are ASCII, so the raw span is valid UTF-8 exactly when the
+     * decoded text is: check it once, then copy runs whole. */
+    const uint8_t *bad = tsj_utf8_validate(from, q);
+    if (bad < q)
+        return fail(x, bad, TS_EUTF8, "invalid UTF-8 in string");
     uint8_t *d0 = ts_arena_alloc(x->ps->jb.arena, raw ? raw : 1), *d = d0;
     if (!d0)
         return fail(x, p, TS_ENOMEM, "out of memory");
     memcpy(d, from, (size_t)(p - from));
     d += p - from;
     while (p < q) {
-        const uint8_t *r = tsj_scan_string(p, q);
+        uint8_t high = 0;
+        const uint8_t *r = tsj_scan_escape(p, q, &high);
         memcpy(d, p, (size_t)(r - p));
         d += r - p;
         p = r;
         if (p >= q)
             break;
         uint8_t c = *p;
-        if (c >= 0x80) {
-            size_t n = tsj_utf8_seq(p, q);
-            if (!n)
-                return fail(x, p, TS_EUTF8, "invalid UTF-8 in string");
-            memcpy(d, p, n);
-            d += n;
-            p += n;
-            continue;
-        }
         if (c < 0x20)
             return fail(x, p, TS_ESYNTAX, "unescaped control character in string");
         /* backslash; the framing loop above guaranteed p + 1 < q + 1 */
@@ -193,28 +190,19 @@ static int parse_string_slow(P *x, const uint8_t *from, const uint8_t *p, ts_jso
 /* x->p is just past the opening quote. */
 static inline int parse_string(P *x, ts_json *out)
 {
-    const uint8_t *from = x->p, *p = from, *end = x->end;
-    for (;;) {
-        p = tsj_scan_string(p, end);
-        if (p >= end)
-            return fail(x, p, TS_ESYNTAX, "unterminated string");
-        uint8_t c = *p;
-        if (c == '"')
-            break;
-        if (c >= 0x80) {
-            /* Runs of non-ASCII text (Korean, Chinese) stay in this loop
-             * instead of bouncing through the vector scan per character. */
-            do {
-                size_t n = tsj_utf8_seq(p, end);
-                if (!n)
-                    return fail(x, p, TS_EUTF8, "invalid UTF-8 in string");
-                p += n;
-            } while (p < end && *p >= 0x80);
-            continue;
-        }
-        if (c == '\\')
-            return parse_string_slow(x, from, p, out);
+    const uint8_t *from = x->p, *end = x->end;
+    uint8_t high = 0;
+    const uint8_t *p = tsj_scan_escape(from, end, &high);
+    if (p >= end)
+        return fail(x, p, TS_ESYNTAX, "unterminated string");
+    if (*p == '\\')
+        return parse_string_slow(x, from, p, out);
+    if (*p != '"')
         return fail(x, p, TS_ESYNTAX, "unescaped control character in string");
+    if (high) {
+        const uint8_t *bad = tsj_utf8_validate(from, p);
+        if (bad < p)
+            return fail(x, bad, TS_EUTF8, "invalid UTF-8 in string");
     }
     size_t len = (size_t)(p - from);
     if (len > x->ps->opts.max_string)

@@ -40,6 +40,48 @@ static inline const uint8_t *tsj_scan_string(const uint8_t *p, const uint8_t *en
     return end;
 }
 
+/* First byte in [p, end) that is '"', '\\' or a control character (< 0x20);
+ * end if none. *high gets 0x80 ORed in when the bytes passed over held
+ * non-ASCII text (which then needs UTF-8 validation). Non-ASCII does not
+ * stop the scan, so Korean text or typographic quotes run at vector speed. */
+static inline const uint8_t *tsj_scan_escape(const uint8_t *p, const uint8_t *end, uint8_t *high)
+{
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i bslash = _mm_set1_epi8('\\');
+    const __m128i ctl = _mm_set1_epi8(0x1F);
+    __m128i acc = _mm_setzero_si128();
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        /* v <= 0x1F, unsigned: min(v, 0x1F) == v */
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                 _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
+        int bits = _mm_movemask_epi8(m);
+        if (bits) {
+            unsigned k = (unsigned)__builtin_ctz((unsigned)bits);
+            /* only the bytes before the stop were passed over */
+            if ((_mm_movemask_epi8(v) & (int)((1u << k) - 1)) || _mm_movemask_epi8(acc))
+                *high |= 0x80;
+            return p + k;
+        }
+        acc = _mm_or_si128(acc, v);
+        p += 16;
+    }
+    if (_mm_movemask_epi8(acc))
+        *high |= 0x80;
+#endif
+    uint8_t h = 0;
+    while (p < end) {
+        uint8_t c = *p;
+        if (c == '"' || c == '\\' || c < 0x20)
+            break;
+        h |= c;
+        p++;
+    }
+    *high |= (uint8_t)(h & 0x80);
+    return p;
+}
+
 /* Like tsj_scan_string but stops only at '"' and '\\' (framing inside a
  * string does not care about UTF-8 or controls; the parser checks them). */
 static inline const uint8_t *tsj_scan_quote(const uint8_t *p, const uint8_t *end)
@@ -98,5 +140,11 @@ static inline size_t tsj_utf8_seq(const uint8_t *p, const uint8_t *end)
     }
     return 0;
 }
+
+
+/* Validates UTF-8 in [p, end): returns the first byte of an invalid or cut
+ * sequence, or end when all is valid (utf8.c; vector code where the CPU
+ * has it, the same answer everywhere). */
+const uint8_t *tsj_utf8_validate(const uint8_t *p, const uint8_t *end);
 
 #endif

@@ -8,18 +8,6 @@
 
 enum { WRITE_MAX_DEPTH = 100000 };
 
-static inline const uint8_t *scan_escape(const uint8_t *p, const uint8_t *end)
-{
-    /* tsj_scan_string also stops on non-ASCII; skip those here. */
-    for (;;) {
-        p = tsj_scan_string(p, end);
-        if (p >= end || *p < 0x80)
-            return p;
-        while (p < end && *p >= 0x80)
-            p++;
-    }
-}
-
 int ts_json_write_string(ts_buf *out, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -32,7 +20,8 @@ int ts_json_write_string(ts_buf *out, const char *s, size_t n)
     char *d = out->data + out->len, *lim = out->data + out->cap;
     *d++ = '"';
     while (p < end) {
-        const uint8_t *q = scan_escape(p, end);
+        uint8_t high_unused = 0;
+        const uint8_t *q = tsj_scan_escape(p, end, &high_unused);
         size_t run = (size_t)(q - p);
         if ((size_t)(lim - d) < run + 8) {
             out->len = (size_t)(d - out->data);
