@@ -82,6 +82,30 @@ static inline const uint8_t *tsj_scan_escape(const uint8_t *p, const uint8_t *en
     return p;
 }
 
+/* First '"', '[', ']', '{' or '}' in [p, end), or end: the bytes that
+ * matter when finding where a nested value ends. */
+static inline const uint8_t *tsj_scan_structure(const uint8_t *p, const uint8_t *end)
+{
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i open = _mm_set1_epi8('{'); /* '[' | 0x20 == '{' */
+    const __m128i close = _mm_set1_epi8('}'); /* ']' | 0x20 == '}' */
+    const __m128i bit5 = _mm_set1_epi8(0x20);
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i f = _mm_or_si128(v, bit5);
+        int bits = _mm_movemask_epi8(_mm_or_si128(
+            _mm_cmpeq_epi8(v, quote), _mm_or_si128(_mm_cmpeq_epi8(f, open), _mm_cmpeq_epi8(f, close))));
+        if (bits)
+            return p + __builtin_ctz((unsigned)bits);
+        p += 16;
+    }
+#endif
+    while (p < end && *p != '"' && (*p | 0x20) != '{' && (*p | 0x20) != '}')
+        p++;
+    return p;
+}
+
 /* Like tsj_scan_string but stops only at '"' and '\\' (framing inside a
  * string does not care about UTF-8 or controls; the parser checks them). */
 static inline const uint8_t *tsj_scan_quote(const uint8_t *p, const uint8_t *end)

@@ -308,6 +308,12 @@ static size_t frame_element(ts_stream *s, ts_err *err)
                     return (size_t)(p - base);
                 continue;
             }
+            if (depth > 0) {
+                /* Inside a container only quotes and brackets matter. */
+                p = tsj_scan_structure(p, end);
+                if (p >= end)
+                    break;
+            }
             uint8_t c = *p;
             if (c == '"') {
                 in_str = true;
