@@ -3,7 +3,7 @@
 # No configure step: dependencies are found with pkg-config.
 
 CC       ?= cc
-PKGS     := zlib libzstd
+PKGS     := zlib libzstd snappy liblz4
 BUILD    ?= build
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
@@ -58,8 +58,10 @@ demo: deps
 	@sh examples/demo.sh $(BUILD)/tuneset
 
 bench: deps
+	@sh scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all
 	@sh bench/run.sh
+	@if [ -f bench/run_import.sh ]; then sh bench/run_import.sh; fi
 
 # The whole test suite under AddressSanitizer and UBSan, in its own tree.
 asan:

@@ -4,4 +4,5 @@ LIB_SRCS := \
   $(wildcard lib/json/*.c) \
   $(wildcard lib/io/*.c) \
   $(wildcard lib/record/*.c) \
-  $(wildcard lib/formats/*.c)
+  $(wildcard lib/formats/*.c) \
+  $(wildcard lib/parquet/*.c)

@@ -9,10 +9,18 @@ command -v cc >/dev/null 2>&1 || need="$need gcc"
 command -v make >/dev/null 2>&1 || need="$need make"
 have_pc zlib || need="$need zlib1g-dev"
 have_pc libzstd || need="$need libzstd-dev"
+have_pc snappy || need="$need libsnappy-dev"
+have_pc liblz4 || need="$need liblz4-dev"
 # Used by the tests and the demo, not by the library.
 command -v python3 >/dev/null 2>&1 || need="$need python3"
 command -v gzip >/dev/null 2>&1 || need="$need gzip"
 command -v zstd >/dev/null 2>&1 || need="$need zstd"
+# `deps.sh bench`: the benchmark's peers and its timer too.
+if [ "${1:-}" = bench ]; then
+  command -v jq >/dev/null 2>&1 || need="$need jq"
+  [ -x /usr/bin/time ] || need="$need time"
+  command -v taskset >/dev/null 2>&1 || need="$need util-linux"
+fi
 if [ -z "$need" ]; then
   exit 0
 fi

@@ -43,6 +43,12 @@ static void sink_read(void *ctx)
     ic->r->st.read++;
 }
 
+static void sink_step(void *ctx, const char *name)
+{
+    import_ctx *ic = ctx;
+    ts_stats_step(&ic->r->st, name);
+}
+
 static int sink_reject(void *ctx, const char *why)
 {
     import_ctx *ic = ctx;
@@ -69,7 +75,10 @@ static int report_fatal(import_ctx *ic, ts_err *e)
         return ic->fatal = EXIT_USAGE;
     }
     char msg[600];
-    ts_err_format(e, msg, sizeof msg);
+    if (e->file)
+        ts_err_format(e, msg, sizeof msg);
+    else /* an option's file, say: the message names it */
+        snprintf(msg, sizeof msg, "%s", e->msg[0] ? e->msg : ts_strerror(e->code));
     cli_error("import", "%s", msg);
     ic->fatal = e->code == TS_ENOENT || e->code == TS_EIO ? EXIT_IO : EXIT_DATA;
     return ic->fatal;
@@ -98,6 +107,13 @@ static int on_record(cli_run *r, ts_json *rec, void *ctx)
         }
         if (!r->c->quiet)
             fprintf(stderr, "tuneset import: detected format '%s'\n", ic->fmt->name);
+        /* Until the format is set up, this record is not counted. */
+        r->st.read--;
+        if (ic->opts.kind != TS_KIND_DEFAULT &&
+            !strstr(ic->fmt->kinds, ic->opts.kind == TS_KIND_SFT ? "sft" : "pref")) {
+            cli_error("import", "format '%s' makes only %s records", ic->fmt->name, ic->fmt->kinds);
+            return EXIT_USAGE;
+        }
         if (open_format(ic))
             return ic->fatal;
         if (ic->fmt->begin_file) {
@@ -105,11 +121,12 @@ static int on_record(cli_run *r, ts_json *rec, void *ctx)
             if (ic->fmt->begin_file(ic->state, ts_stream_path(r->cur), &e))
                 return report_fatal(ic, &e);
         }
+        r->st.read++;
     }
     ic->input_rows++;
     if (ic->fmt->aggregates)
         r->st.read--; /* aggregating formats count candidates, not rows */
-    ts_sink sink = {sink_emit, sink_drop, sink_reject, sink_read, sink_drop_n, ic};
+    ts_sink sink = {sink_emit, sink_drop, sink_reject, sink_read, sink_drop_n, ic, sink_step};
     ts_err e = TS_ERR_INIT;
     uint64_t before = r->st.written + ts_stats_dropped(&r->st) + r->st.rejected;
     int rc = ic->fmt->record(ic->state, rec, &sink, &r->arena, &e);
@@ -256,7 +273,7 @@ int cmd_import(int argc, char **argv)
         run_inputs(&r, &pos[i], 1, on_record, &ic);
     }
     if (!r.stop && ic.fmt && ic.state && ic.fmt->finish) {
-        ts_sink sink = {sink_emit, sink_drop, sink_reject, sink_read, sink_drop_n, &ic};
+        ts_sink sink = {sink_emit, sink_drop, sink_reject, sink_read, sink_drop_n, &ic, sink_step};
         ts_err e = TS_ERR_INIT;
         ts_arena_reset(&r.arena);
         if (ic.fmt->finish(ic.state, &sink, &r.arena, &e))

@@ -345,6 +345,9 @@ int run_end(cli_run *r)
         for (int i = 0; i < r->st.nrules; i++)
             fprintf(stderr, "  dropped %-28s %llu\n", r->st.dropped[i].rule,
                     (unsigned long long)r->st.dropped[i].n);
+        for (int i = 0; i < r->st.nsteps; i++)
+            fprintf(stderr, "  edited  %-28s %llu\n", r->st.steps[i].name,
+                    (unsigned long long)r->st.steps[i].n);
         if (r->st.rejected && r->c->rejects)
             fprintf(stderr, "  rejected records are in %s\n", r->c->rejects);
     }

@@ -66,6 +66,10 @@ typedef struct ts_sink {
     /* Aggregating formats: n candidates dropped by rule at once. */
     void (*drop_n)(void *ctx, const char *rule, uint64_t n);
     void *ctx;
+    /* A step edited the current record without dropping it (ShareGPT's
+     * cleaning); counted per record under "steps" in the stats. May be
+     * NULL: call through fmt_step(). */
+    void (*step)(void *ctx, const char *name);
 } ts_sink;
 
 typedef struct ts_format {

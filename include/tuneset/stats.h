@@ -18,6 +18,11 @@ typedef struct ts_stats {
     } dropped[TS_STATS_MAX_RULES];
     int nrules;
     uint64_t dropped_overflow; /* drops past the rule table (never lost) */
+    struct {
+        const char *name;
+        uint64_t n;
+    } steps[TS_STATS_MAX_RULES]; /* records edited (not dropped) by a step */
+    int nsteps;
 } ts_stats;
 
 void ts_stats_init(ts_stats *s);
@@ -25,6 +30,8 @@ void ts_stats_init(ts_stats *s);
 void ts_stats_drop(ts_stats *s, const char *rule);
 void ts_stats_drop_n(ts_stats *s, const char *rule, uint64_t n);
 uint64_t ts_stats_dropped(const ts_stats *s);
+/* Counts one record edited by a named step (kept, so not in the balance). */
+void ts_stats_step(ts_stats *s, const char *name);
 /* True when read = written + dropped + rejected. */
 int ts_stats_balanced(const ts_stats *s);
 /* {"read":N,"written":N,"dropped":{rule:N,...},"rejected":N} plus the

@@ -26,6 +26,20 @@ void ts_stats_drop_n(ts_stats *s, const char *rule, uint64_t n)
 
 void ts_stats_drop(ts_stats *s, const char *rule) { ts_stats_drop_n(s, rule, 1); }
 
+void ts_stats_step(ts_stats *s, const char *name)
+{
+    for (int i = 0; i < s->nsteps; i++)
+        if (!strcmp(s->steps[i].name, name)) {
+            s->steps[i].n++;
+            return;
+        }
+    if (s->nsteps < TS_STATS_MAX_RULES) {
+        s->steps[s->nsteps].name = name;
+        s->steps[s->nsteps].n = 1;
+        s->nsteps++;
+    }
+}
+
 uint64_t ts_stats_dropped(const ts_stats *s)
 {
     uint64_t n = s->dropped_overflow;
@@ -66,6 +80,17 @@ int ts_stats_to_json(const ts_stats *s, ts_buf *out, const char *extra)
     PUTN(ts_stats_dropped(s));
     PUT(",\"rejected\":");
     PUTN(s->rejected);
+    if (s->nsteps) {
+        PUT(",\"steps\":{");
+        for (int i = 0; i < s->nsteps; i++) {
+            if (i)
+                PUT(",");
+            rc = rc ? rc : ts_json_write_string(out, s->steps[i].name, strlen(s->steps[i].name));
+            PUT(":");
+            PUTN(s->steps[i].n);
+        }
+        PUT("}");
+    }
     if (extra && *extra) {
         PUT(",");
         PUT(extra);

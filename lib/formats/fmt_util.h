@@ -85,4 +85,11 @@ size_t fmt_pref_split(const fmt_msg *c, size_t nc, const fmt_msg *r, size_t nr);
  * for row n depends only on (seed, n) and not on batching or threads. */
 uint64_t fmt_mix64(uint64_t seed, uint64_t n);
 
+/* Counts a step that edited the current record (sink->step may be NULL). */
+static inline void fmt_step(ts_sink *sink, const char *name)
+{
+    if (sink->step)
+        sink->step(sink->ctx, name);
+}
+
 #endif

@@ -20,8 +20,10 @@
  *      (or nothing) left -> drop "too_short";
  *   6. a (first user, first assistant) pair already written -> drop
  *      "duplicate_pair".
- * Steps 1, 3 and 5 edit a conversation without dropping it: they are not
- * counted themselves, only through the drops they lead to.
+ * Steps 1, 3 and 5 edit a conversation without dropping it; each kept
+ * conversation they edited is counted under "steps" in the stats:
+ * cut_leading_turn, cut_trailing_user_turn, html_to_markdown,
+ * artifacts_removed, cut_at_empty_turn, cut_to_whole_exchanges.
  *
  * The id is "sharegpt/<id>", or "sharegpt/<row>" (rows counted from 0
  * across the run) when a row has none. Output ids must be unique, so with
@@ -126,15 +128,29 @@ static size_t utf8_chars(const char *s, size_t n)
     return c;
 }
 
-/* Steps 1-5 of --clean on m[0..*n); returns a drop rule or NULL. */
-static const char *clean_turns(sharegpt_state *st, fmt_msg **mp, size_t *np, ts_arena *a, int *rc)
+enum {
+    EDIT_LEADING = 1 << 0,
+    EDIT_TRAILING = 1 << 1,
+    EDIT_HTML = 1 << 2,
+    EDIT_ARTIFACTS = 1 << 3,
+    EDIT_EMPTY_TURN = 1 << 4,
+    EDIT_WHOLE_EXCHANGES = 1 << 5
+};
+static const char *const edit_names[] = {"cut_leading_turn",  "cut_trailing_user_turn",
+                                         "html_to_markdown",  "artifacts_removed",
+                                         "cut_at_empty_turn", "cut_to_whole_exchanges"};
+
+/* Steps 1-5 of --clean on m[0..*n); returns a drop rule or NULL, and in
+ * *edits the steps that changed the conversation. */
+static const char *clean_turns(sharegpt_state *st, fmt_msg **mp, size_t *np, ts_arena *a, int *rc,
+                               unsigned *edits)
 {
     fmt_msg *m = *mp;
     size_t n = *np;
     if (n && strcmp(m[0].role, "user"))
-        m++, n--;
+        m++, n--, *edits |= EDIT_LEADING;
     if (n && !strcmp(m[n - 1].role, "user"))
-        n--;
+        n--, *edits |= EDIT_TRAILING;
     if (n <= 1)
         return "too_few_turns";
     for (size_t i = 0; i < n; i++)
@@ -145,16 +161,25 @@ static const char *clean_turns(sharegpt_state *st, fmt_msg **mp, size_t *np, ts_
         const char *md;
         size_t len;
         fmt_msg *t = &m[keep];
-        if ((*rc = fmt_html_to_md(a, t->s, t->len, &md, &len)) ||
-            (*rc = fmt_md_strip_artifacts(a, md, len, &t->s, &t->len)))
+        if ((*rc = fmt_html_to_md(a, t->s, t->len, &md, &len)))
             return NULL;
+        if (len != t->len || memcmp(md, t->s, len))
+            *edits |= EDIT_HTML;
+        if ((*rc = fmt_md_strip_artifacts(a, md, len, &t->s, &t->len)))
+            return NULL;
+        if (t->len != len)
+            *edits |= EDIT_ARTIFACTS;
         for (size_t k = 0; k < st->nblocked; k++)
             if (has_phrase(t->s, t->len, st->blocked[k]))
                 return "blocked_phrase";
-        if (!t->len)
+        if (!t->len) {
+            *edits |= EDIT_EMPTY_TURN;
             break; /* like FastChat: the conversation ends before an emptied turn */
+        }
         chars += utf8_chars(t->s, t->len);
     }
+    if (keep % 2)
+        *edits |= EDIT_WHOLE_EXCHANGES;
     n = keep / 2 * 2;
     if (!n || chars < 16)
         return "too_short";
@@ -203,7 +228,8 @@ static int sharegpt_record(void *state, const ts_json *in, ts_sink *sink, ts_are
     fmt_own_id(ts_json_get(in, "id"), &own, &ownlen);
     const char *rule;
     int rc = 0;
-    rule = st->clean ? clean_turns(st, &m, &n, a, &rc) : fmt_msgs_problem(m, n);
+    unsigned edits = 0;
+    rule = st->clean ? clean_turns(st, &m, &n, a, &rc, &edits) : fmt_msgs_problem(m, n);
     if (rc)
         return ts_err_set(err, rc, "sharegpt: cannot convert a turn's HTML");
     if (!rule && own && ts_strset_has(&st->ids, own, ownlen))
@@ -220,6 +246,9 @@ static int sharegpt_record(void *state, const ts_json *in, ts_sink *sink, ts_are
         return ts_err_set(err, TS_ENOMEM, NULL);
     if (rule)
         return fmt_drop(sink, rule);
+    for (unsigned k = 0; k < sizeof edit_names / sizeof *edit_names; k++)
+        if (edits & 1u << k)
+            fmt_step(sink, edit_names[k]);
 
     ts_jb *b = &st->jb;
     b->arena = a;
