@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         p += n + 1;
     }
     uint64_t emitted = 0;
-    ts_sink sink = {emit, drop, reject, read1, drop_n, &emitted};
+    ts_sink sink = {emit, drop, reject, read1, drop_n, &emitted, NULL};
     for (size_t f = 0; f < nf; f++) {
         for (int kind = 0; kind < 3; kind++) {
             ts_import_opts o;
