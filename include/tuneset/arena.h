@@ -26,6 +26,11 @@ void ts_arena_init(ts_arena *a);
 void *ts_arena_alloc(ts_arena *a, size_t n);
 /* Copies n bytes into the arena (n may be 0); NULL when out of memory. */
 void *ts_arena_dup(ts_arena *a, const void *p, size_t n);
+/* For output of unknown length with a known bound: returns at least n
+ * free bytes without taking them; ts_arena_take() then keeps the first
+ * `used` (<= n) of them. Nothing else may be allocated in between. */
+void *ts_arena_reserve(ts_arena *a, size_t n);
+void ts_arena_take(ts_arena *a, size_t used);
 /* Forgets all allocations but keeps the first chunk for reuse. */
 void ts_arena_reset(ts_arena *a);
 void ts_arena_release(ts_arena *a);

@@ -58,6 +58,33 @@ void *ts_arena_alloc(ts_arena *a, size_t n)
     return arena_grow(a, n);
 }
 
+void *ts_arena_reserve(ts_arena *a, size_t n)
+{
+    size_t need = ALIGN_UP(n ? n : 1);
+    if ((size_t)(a->end - a->ptr) >= need)
+        return a->ptr;
+    /* A fresh current chunk big enough; the old one's tail is given up. */
+    size_t size = a->chunk_size > need ? a->chunk_size : need;
+    ts_arena_chunk *c = malloc(sizeof *c + size);
+    if (!c)
+        return NULL;
+    c->size = size;
+    c->next = a->head;
+    a->head = c;
+    a->ptr = (char *)c->data;
+    a->end = (char *)c->data + size;
+    if (a->chunk_size < ARENA_MAX_CHUNK)
+        a->chunk_size *= 2;
+    return a->ptr;
+}
+
+void ts_arena_take(ts_arena *a, size_t used)
+{
+    used = ALIGN_UP(used ? used : 1);
+    a->ptr += used;
+    a->used += used;
+}
+
 void *ts_arena_dup(ts_arena *a, const void *p, size_t n)
 {
     void *d = ts_arena_alloc(a, n);

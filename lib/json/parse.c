@@ -101,89 +101,89 @@ static size_t put_utf8(uint8_t *o, unsigned cp)
     return 4;
 }
 
-/* Decodes a string that has escapes. `from` is just past the opening quote,
- * `p` the first backslash. The closing quote is found first so the decoded
- * text (never longer than the escaped text) goes straight into the arena. */
+/* Decodes a string that has escapes, in one pass. `from` is just past the
+ * opening quote, `p` the first backslash. The decoded text is never longer
+ * than the rest of the input, so it is written straight into reserved
+ * arena space and only what was used is kept. */
 static int parse_string_slow(P *x, const uint8_t *from, const uint8_t *p, ts_json *out)
 {
-    const uint8_t *end = x->end, *q = p;
-    for (;;) {
-        q = tsj_scan_quote(q, end);
-        if (q >= end)
-            return fail(x, q, TS_ESYNTAX, "unterminated string");
-        if (*q == '"')
-            break;
-        q += 2; /* a backslash and the byte it escapes */
-        if (q > end)
-            return fail(x, end, TS_ESYNTAX, "unterminated string");
-    }
-    size_t raw = (size_t)(q - from);
-    /* Escapes are ASCII, so the raw span is valid UTF-8 exactly when the
-     * decoded text is: check it once, then copy runs whole. */
-    const uint8_t *bad = tsj_utf8_validate(from, q);
-    if (bad < q)
-        return fail(x, bad, TS_EUTF8, "invalid UTF-8 in string");
-    uint8_t *d0 = ts_arena_alloc(x->ps->jb.arena, raw ? raw : 1), *d = d0;
+    const uint8_t *end = x->end;
+    uint8_t *d0 = ts_arena_reserve(x->ps->jb.arena, (size_t)(end - from)), *d = d0;
     if (!d0)
         return fail(x, p, TS_ENOMEM, "out of memory");
+    uint8_t high = 0;
+    const uint8_t *q = from;
+    tsj_scan_escape(from, p, &high); /* the plain prefix: note non-ASCII */
     memcpy(d, from, (size_t)(p - from));
     d += p - from;
-    while (p < q) {
-        uint8_t high = 0;
-        const uint8_t *r = tsj_scan_escape(p, q, &high);
-        memcpy(d, p, (size_t)(r - p));
-        d += r - p;
-        p = r;
-        if (p >= q)
-            break;
+    for (;;) {
+        if (p >= end)
+            return fail(x, p, TS_ESYNTAX, "unterminated string");
         uint8_t c = *p;
+        if (c == '"')
+            break;
         if (c < 0x20)
             return fail(x, p, TS_ESYNTAX, "unescaped control character in string");
-        /* backslash; the framing loop above guaranteed p + 1 < q + 1 */
-        switch (p[1]) {
-        case '"': *d++ = '"'; break;
-        case '\\': *d++ = '\\'; break;
-        case '/': *d++ = '/'; break;
-        case 'b': *d++ = '\b'; break;
-        case 'f': *d++ = '\f'; break;
-        case 'n': *d++ = '\n'; break;
-        case 'r': *d++ = '\r'; break;
-        case 't': *d++ = '\t'; break;
-        case 'u': {
-            unsigned cp, lo;
-            int rc = read_hex4(x, p + 2, &cp);
-            if (rc)
-                return rc;
-            const uint8_t *esc = p;
-            p += 6;
-            if (cp >= 0xDC00 && cp <= 0xDFFF)
-                return fail(x, esc, TS_EUTF8, "lone low surrogate in \\u escape");
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                if (end - p < 2 || p[0] != '\\' || p[1] != 'u')
-                    return fail(x, esc, TS_EUTF8, "high surrogate not followed by a low surrogate");
-                if ((rc = read_hex4(x, p + 2, &lo)))
+        if (c == '\\') {
+            if (p + 1 >= end)
+                return fail(x, p, TS_ESYNTAX, "unterminated string");
+            switch (p[1]) {
+            case '"': *d++ = '"'; break;
+            case '\\': *d++ = '\\'; break;
+            case '/': *d++ = '/'; break;
+            case 'b': *d++ = '\b'; break;
+            case 'f': *d++ = '\f'; break;
+            case 'n': *d++ = '\n'; break;
+            case 'r': *d++ = '\r'; break;
+            case 't': *d++ = '\t'; break;
+            case 'u': {
+                unsigned cp, lo;
+                int rc = read_hex4(x, p + 2, &cp);
+                if (rc)
                     return rc;
-                if (lo < 0xDC00 || lo > 0xDFFF)
-                    return fail(x, esc, TS_EUTF8, "high surrogate not followed by a low surrogate");
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                const uint8_t *esc = p;
                 p += 6;
+                if (cp >= 0xDC00 && cp <= 0xDFFF)
+                    return fail(x, esc, TS_EUTF8, "lone low surrogate in \\u escape");
+                if (cp >= 0xD800 && cp <= 0xDBFF) {
+                    if (end - p < 2 || p[0] != '\\' || p[1] != 'u')
+                        return fail(x, esc, TS_EUTF8, "high surrogate not followed by a low surrogate");
+                    if ((rc = read_hex4(x, p + 2, &lo)))
+                        return rc;
+                    if (lo < 0xDC00 || lo > 0xDFFF)
+                        return fail(x, esc, TS_EUTF8, "high surrogate not followed by a low surrogate");
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    p += 6;
+                }
+                d += put_utf8(d, cp);
+                goto next;
             }
-            d += put_utf8(d, cp);
-            continue;
+            default:
+                return fail(x, p, TS_ESYNTAX, "invalid escape in string");
+            }
+            p += 2;
         }
-        default:
-            return fail(x, p, TS_ESYNTAX, "invalid escape in string");
-        }
-        p += 2;
+    next:
+        q = tsj_scan_escape(p, end, &high);
+        memcpy(d, p, (size_t)(q - p));
+        d += q - p;
+        p = q;
     }
     size_t len = (size_t)(d - d0);
+    if (high) {
+        /* Escapes decode to whole sequences, so the decoded text is valid
+         * exactly when the raw bytes are; find the raw offset on failure. */
+        if (tsj_utf8_validate(d0, d) < d)
+            return fail(x, tsj_utf8_validate(from, p), TS_EUTF8, "invalid UTF-8 in string");
+    }
     if (len > x->ps->opts.max_string)
         return fail(x, from, TS_ETOOBIG, "string longer than the configured limit");
+    ts_arena_take(x->ps->jb.arena, len);
     out->type = TS_JSON_STRING;
     out->flags = 0;
     out->len = (uint32_t)len;
     out->u.s = (const char *)d0;
-    x->p = q + 1;
+    x->p = p + 1;
     return 0;
 }
 
