@@ -2,7 +2,7 @@
  * drops for invalid conversations, and the FastChat cleaning (--clean). */
 #include <stdio.h>
 
-#include "conv_sink.h"
+#include "fmt_sink.h"
 #include "test.h"
 
 extern const ts_format ts_format_sharegpt;
@@ -24,16 +24,16 @@ TEST(fmt_sharegpt_speakers_map_to_roles)
         "{'from':'bing','value':'C'},{'from':'human','value':'You?'},{'from':'assistant','value':'D'}]}",
         "{'conversations':[{'from':'human','value':'No id'},{'from':'gpt','value':'Row id then'}]}",
     };
-    csink cs;
-    CHECK_INT(cs_run(&cs, &ts_format_sharegpt, NULL, rows, 2), 0);
-    CHECK_INT(cs.emitted, 2);
-    CHECK_INT(cs.invalid, 0);
-    CHECK(strstr(cs.recs[0], cs_q("[{'role':'system','content':'Be brief.'},{'role':'user','content':'Hi'},"
-                                  "{'role':'assistant','content':'Hello'},{'role':'user','content':'Again'},"
-                                  "{'role':'assistant','content':'Hello again'}")));
-    CHECK(strstr(cs.recs[0], cs_q("'id':'sharegpt/a1','source':'sharegpt','meta':{}")));
-    CHECK(strstr(cs.recs[1], cs_q("'id':'sharegpt/1'")));
-    cs_free(&cs);
+    fsink s = {0};
+    CHECK_INT(fs_run(&s, &ts_format_sharegpt, NULL, rows, 2), 0);
+    CHECK_INT(s.emitted, 2);
+    CHECK_INT(s.invalid, 0);
+    CHECK(strstr(fs_rec(&s, 0), fs_q("[{'role':'system','content':'Be brief.'},{'role':'user','content':'Hi'},"
+                                     "{'role':'assistant','content':'Hello'},{'role':'user','content':'Again'},"
+                                     "{'role':'assistant','content':'Hello again'}")));
+    CHECK(strstr(fs_rec(&s, 0), fs_q("'id':'sharegpt/a1','source':'sharegpt','meta':{}")));
+    CHECK(strstr(fs_rec(&s, 1), fs_q("'id':'sharegpt/1'")));
+    fs_free(&s);
 }
 
 TEST(fmt_sharegpt_unknown_speaker_is_a_reject)
@@ -45,15 +45,15 @@ TEST(fmt_sharegpt_unknown_speaker_is_a_reject)
         "{'id':'z','conversations':'hello'}",
         "{'id':'w'}",
     };
-    csink cs;
-    CHECK_INT(cs_run(&cs, &ts_format_sharegpt, NULL, rows, 4), 0);
-    CHECK_INT(cs.rejected, 4);
-    CHECK_INT(cs.unbalanced, 0);
-    CHECK_STR(cs.rejects[0], "unknown speaker 'narrator' in conversations[3]");
-    CHECK_STR(cs.rejects[1], "conversations[0]: 'value' missing or not a string");
-    CHECK_STR(cs.rejects[2], "field 'conversations' must be an array");
-    CHECK_STR(cs.rejects[3], "missing field 'conversations'");
-    cs_free(&cs);
+    fsink s = {0};
+    CHECK_INT(fs_run(&s, &ts_format_sharegpt, NULL, rows, 4), 0);
+    CHECK_INT(s.rejected, 4);
+    CHECK_INT(s.unbalanced, 0);
+    CHECK_STR(s.rejects[0], "unknown speaker 'narrator' in conversations[3]");
+    CHECK_STR(s.rejects[1], "conversations[0]: 'value' missing or not a string");
+    CHECK_STR(s.rejects[2], "field 'conversations' must be an array");
+    CHECK_STR(s.rejects[3], "missing field 'conversations'");
+    fs_free(&s);
 }
 
 TEST(fmt_sharegpt_invalid_conversations_dropped_by_rule)
@@ -68,18 +68,18 @@ TEST(fmt_sharegpt_invalid_conversations_dropped_by_rule)
         /* A trailing user turn is kept: the conversation is valid. */
         "{'id':'7','conversations':[{'from':'human','value':'a'},{'from':'gpt','value':'b'},{'from':'human','value':'c'}]}",
     };
-    csink cs;
-    CHECK_INT(cs_run(&cs, &ts_format_sharegpt, NULL, rows, 7), 0);
-    CHECK_INT(cs.unbalanced, 0);
-    CHECK_INT(cs_drops(&cs, "first_turn_not_user"), 1);
-    CHECK_INT(cs_drops(&cs, "not_alternating"), 1);
-    CHECK_INT(cs_drops(&cs, "empty_turn"), 1);
-    CHECK_INT(cs_drops(&cs, "no_assistant_turn"), 1);
-    CHECK_INT(cs_drops(&cs, "no_turns"), 1);
-    CHECK_INT(cs_drops(&cs, "misplaced_system"), 1);
-    CHECK_INT(cs.emitted, 1);
-    CHECK_INT(cs.invalid, 0);
-    cs_free(&cs);
+    fsink s = {0};
+    CHECK_INT(fs_run(&s, &ts_format_sharegpt, NULL, rows, 7), 0);
+    CHECK_INT(s.unbalanced, 0);
+    CHECK_INT(fs_drops(&s, "first_turn_not_user"), 1);
+    CHECK_INT(fs_drops(&s, "not_alternating"), 1);
+    CHECK_INT(fs_drops(&s, "empty_turn"), 1);
+    CHECK_INT(fs_drops(&s, "no_assistant_turn"), 1);
+    CHECK_INT(fs_drops(&s, "no_turns"), 1);
+    CHECK_INT(fs_drops(&s, "misplaced_system"), 1);
+    CHECK_INT(s.emitted, 1);
+    CHECK_INT(s.invalid, 0);
+    fs_free(&s);
 }
 
 TEST(fmt_sharegpt_without_clean_html_is_kept)
@@ -87,10 +87,11 @@ TEST(fmt_sharegpt_without_clean_html_is_kept)
     const char *rows[] = {
         "{'id':'h','conversations':[{'from':'human','value':'Hi'},{'from':'gpt','value':'<div><p>Hello</p></div>'}]}",
     };
-    csink cs;
-    CHECK_INT(cs_run(&cs, &ts_format_sharegpt, NULL, rows, 1), 0);
-    CHECK(strstr(cs.recs[0], cs_q("'content':'<div><p>Hello</p></div>'")));
-    cs_free(&cs);
+    fsink s = {0};
+    CHECK_INT(fs_run(&s, &ts_format_sharegpt, NULL, rows, 1), 0);
+    CHECK(strstr(fs_rec(&s, 0), fs_q("'content':'<div><p>Hello</p></div>'")));
+    CHECK_INT(s.steps, 0);
+    fs_free(&s);
 }
 
 TEST(fmt_sharegpt_clean_trims_and_converts)
@@ -103,14 +104,20 @@ TEST(fmt_sharegpt_clean_trims_and_converts)
         "{'from':'human','value':'thanks'}]}",
     };
     ts_import_opts o = clean_opts();
-    csink cs;
-    CHECK_INT(cs_run(&cs, &ts_format_sharegpt, &o, rows, 1), 0);
-    CHECK_INT(cs.emitted, 1);
-    CHECK_INT(cs.invalid, 0);
-    CHECK_STR(cs.recs[0], cs_q("{'messages':[{'role':'user','content':'Show me a loop in Python please.'},"
-                               "{'role':'assistant','content':'Sure:\\n\\n```python\\nfor i in range(3):\\n    print(i)\\n```'}],"
-                               "'id':'sharegpt/c1','source':'sharegpt','meta':{}}"));
-    cs_free(&cs);
+    fsink s = {0};
+    CHECK_INT(fs_run(&s, &ts_format_sharegpt, &o, rows, 1), 0);
+    CHECK_INT(s.emitted, 1);
+    CHECK_INT(s.invalid, 0);
+    CHECK_STR(fs_rec(&s, 0), fs_q("{'messages':[{'role':'user','content':'Show me a loop in Python please.'},"
+                                  "{'role':'assistant','content':'Sure:\\n\\n```python\\nfor i in range(3):\\n    print(i)\\n```'}],"
+                                  "'id':'sharegpt/c1','source':'sharegpt','meta':{}}"));
+    /* Each edit that kept the conversation is counted once for it. */
+    CHECK_INT(fs_steps(&s, "cut_leading_turn"), 1);
+    CHECK_INT(fs_steps(&s, "cut_trailing_user_turn"), 1);
+    CHECK_INT(fs_steps(&s, "html_to_markdown"), 1);
+    CHECK_INT(fs_steps(&s, "artifacts_removed"), 1);
+    CHECK_INT(s.steps, 4);
+    fs_free(&s);
 }
 
 TEST(fmt_sharegpt_clean_drop_rules)
@@ -130,17 +137,19 @@ TEST(fmt_sharegpt_clean_drop_rules)
         "{'from':'human','value':'A much longer question that would pass'},{'from':'gpt','value':'and its answer'}]}",
     };
     ts_import_opts o = clean_opts();
-    csink cs;
-    CHECK_INT(cs_run(&cs, &ts_format_sharegpt, &o, rows, 9), 0);
-    CHECK_INT(cs.unbalanced, 0);
-    CHECK_INT(cs.emitted, 1);
-    CHECK_INT(cs_drops(&cs, "duplicate_id"), 1);
-    CHECK_INT(cs_drops(&cs, "duplicate_pair"), 1);
-    CHECK_INT(cs_drops(&cs, "blocked_phrase"), 2);
-    CHECK_INT(cs_drops(&cs, "too_short"), 2);
-    CHECK_INT(cs_drops(&cs, "not_alternating"), 1);
-    CHECK_INT(cs_drops(&cs, "too_few_turns"), 1);
-    cs_free(&cs);
+    fsink s = {0};
+    CHECK_INT(fs_run(&s, &ts_format_sharegpt, &o, rows, 9), 0);
+    CHECK_INT(s.unbalanced, 0);
+    CHECK_INT(s.emitted, 1);
+    CHECK_INT(fs_drops(&s, "duplicate_id"), 1);
+    CHECK_INT(fs_drops(&s, "duplicate_pair"), 1);
+    CHECK_INT(fs_drops(&s, "blocked_phrase"), 2);
+    CHECK_INT(fs_drops(&s, "too_short"), 2);
+    CHECK_INT(fs_drops(&s, "not_alternating"), 1);
+    CHECK_INT(fs_drops(&s, "too_few_turns"), 1);
+    /* k8 was edited, but a dropped conversation counts no steps. */
+    CHECK_INT(s.steps, 0);
+    fs_free(&s);
 }
 
 TEST(fmt_sharegpt_blocked_words_file_replaces_defaults)
@@ -156,13 +165,13 @@ TEST(fmt_sharegpt_blocked_words_file_replaces_defaults)
     };
     ts_import_opts o = clean_opts();
     o.blocked_words = path;
-    csink cs;
-    CHECK_INT(cs_run(&cs, &ts_format_sharegpt, &o, rows, 2), 0);
+    fsink s = {0};
+    CHECK_INT(fs_run(&s, &ts_format_sharegpt, &o, rows, 2), 0);
     remove(path);
-    CHECK_INT(cs.emitted, 1);
-    CHECK(strstr(cs.recs[0], "sharegpt/b1"));
-    CHECK_INT(cs_drops(&cs, "blocked_phrase"), 1);
-    cs_free(&cs);
+    CHECK_INT(s.emitted, 1);
+    CHECK(strstr(fs_rec(&s, 0), "sharegpt/b1"));
+    CHECK_INT(fs_drops(&s, "blocked_phrase"), 1);
+    fs_free(&s);
 }
 
 TEST(fmt_sharegpt_option_errors)
@@ -180,39 +189,39 @@ TEST(fmt_sharegpt_option_errors)
 
 TEST(fmt_sharegpt_fixture_plain_and_clean)
 {
-    csink cs;
-    CHECK_INT(cs_run_file(&cs, &ts_format_sharegpt, NULL, FIXTURE("sharegpt/sample.json")), 0);
-    CHECK_INT(cs.rows, 8);
-    CHECK_INT(cs.emitted, 5);
-    CHECK_INT(cs_drops(&cs, "first_turn_not_user"), 1);
-    CHECK_INT(cs_drops(&cs, "not_alternating"), 1);
+    fsink s = {0};
+    CHECK_INT(fs_run_file(&s, &ts_format_sharegpt, NULL, FIXTURE("sharegpt/sample.json")), 0);
+    CHECK_INT(s.rows, 8);
+    CHECK_INT(s.emitted, 5);
+    CHECK_INT(fs_drops(&s, "first_turn_not_user"), 1);
+    CHECK_INT(fs_drops(&s, "not_alternating"), 1);
     /* Ids stay unique even without --clean. */
-    CHECK_INT(cs_drops(&cs, "duplicate_id"), 1);
-    CHECK_INT(cs.rejected + cs.invalid + cs.unbalanced, 0);
-    cs_free(&cs);
+    CHECK_INT(fs_drops(&s, "duplicate_id"), 1);
+    CHECK_INT(s.rejected + s.invalid + s.unbalanced, 0);
+    fs_free(&s);
 
     ts_import_opts o = clean_opts();
-    CHECK_INT(cs_run_file(&cs, &ts_format_sharegpt, &o, FIXTURE("sharegpt/sample.json")), 0);
-    CHECK_INT(cs.rows, 8);
-    CHECK_INT(cs.emitted, 3);
-    CHECK_INT(cs_drops(&cs, "duplicate_pair"), 1);
-    CHECK_INT(cs_drops(&cs, "duplicate_id"), 1);
-    CHECK_INT(cs_drops(&cs, "blocked_phrase"), 1);
-    CHECK_INT(cs_drops(&cs, "too_short"), 1);
-    CHECK_INT(cs_drops(&cs, "not_alternating"), 1);
-    CHECK_INT(cs.rejected + cs.invalid + cs.unbalanced, 0);
+    CHECK_INT(fs_run_file(&s, &ts_format_sharegpt, &o, FIXTURE("sharegpt/sample.json")), 0);
+    CHECK_INT(s.rows, 8);
+    CHECK_INT(s.emitted, 3);
+    CHECK_INT(fs_drops(&s, "duplicate_pair"), 1);
+    CHECK_INT(fs_drops(&s, "duplicate_id"), 1);
+    CHECK_INT(fs_drops(&s, "blocked_phrase"), 1);
+    CHECK_INT(fs_drops(&s, "too_short"), 1);
+    CHECK_INT(fs_drops(&s, "not_alternating"), 1);
+    CHECK_INT(s.rejected + s.invalid + s.unbalanced, 0);
     /* The ChatGPT page became Markdown with a fenced Python block. */
-    CHECK(strstr(cs.recs[0], "You can count the lines of a file like this:\\n\\n```python\\nwith open(path) as f:\\n"
-                             "    n = sum(1 for _ in f)\\n```\\n\\nThis reads the file *once* and never holds it in "
-                             "memory & works for large files."));
-    CHECK(strstr(cs.recs[0], "Use `wc -l file.txt`."));
+    CHECK(strstr(fs_rec(&s, 0), "You can count the lines of a file like this:\\n\\n```python\\nwith open(path) as f:\\n"
+                                "    n = sum(1 for _ in f)\\n```\\n\\nThis reads the file *once* and never holds it in "
+                                "memory & works for large files."));
+    CHECK(strstr(fs_rec(&s, 0), "Use `wc -l file.txt`."));
     /* Leading greeting and trailing "Thanks" cut, "1 / 1" counters gone. */
-    CHECK_STR(cs.recs[1], cs_q("{'messages':[{'role':'user','content':'What is the capital of Canada?'},"
-                               "{'role':'assistant','content':'The capital of Canada is **Ottawa**.'}],"
-                               "'id':'sharegpt/Qx7Kd2a_1','source':'sharegpt','meta':{}}"));
+    CHECK_STR(fs_rec(&s, 1), fs_q("{'messages':[{'role':'user','content':'What is the capital of Canada?'},"
+                                  "{'role':'assistant','content':'The capital of Canada is **Ottawa**.'}],"
+                                  "'id':'sharegpt/Qx7Kd2a_1','source':'sharegpt','meta':{}}"));
     /* The leading system turn is not a user turn: cut like FastChat. */
-    CHECK(strstr(cs.recs[2], cs_q("{'messages':[{'role':'user','content':'Name three prime numbers.'}")));
-    cs_free(&cs);
+    CHECK(strstr(fs_rec(&s, 2), fs_q("{'messages':[{'role':'user','content':'Name three prime numbers.'}")));
+    fs_free(&s);
 }
 
 TEST(fmt_sharegpt_detect)
@@ -221,14 +230,6 @@ TEST(fmt_sharegpt_detect)
         "{'id':'a','conversations':[{'from':'human','value':'x'}]}",
         "{'id':'a','data':['x','y']}",
     };
-    ts_arena a;
-    ts_arena_init(&a);
-    ts_json *v;
-    const char *t = cs_q(rows[0]);
-    CHECK_INT(ts_json_parse(t, strlen(t), &a, NULL, &v, NULL), 0);
-    CHECK(ts_format_detect(v, NULL) == &ts_format_sharegpt);
-    t = cs_q(rows[1]);
-    CHECK_INT(ts_json_parse(t, strlen(t), &a, NULL, &v, NULL), 0);
-    CHECK_INT(ts_format_sharegpt.detect(v), 0);
-    ts_arena_release(&a);
+    CHECK(fs_best(rows[0], NULL) == &ts_format_sharegpt);
+    CHECK_INT(fs_detect(&ts_format_sharegpt, rows[1]), 0);
 }

@@ -2,43 +2,41 @@
  * cap (highest score_ratio first, file order on ties). */
 #include <math.h>
 
-#include "pref_sink.h"
+#include "fmt_sink.h"
 #include "test.h"
 
 static const ts_format *shp(void) { return ts_format_find("shp"); }
 
-static int run_fixture(double min_ratio, int64_t cap, psink *ps)
+static int run_fixture(double min_ratio, int64_t cap, fsink *s)
 {
     ts_import_opts o;
     ts_import_opts_init(&o);
     o.min_score_ratio = min_ratio;
     o.max_pairs_per_post = cap;
-    ts_err e = TS_ERR_INIT;
-    int rows;
-    const char *path = FIXTURE("shp/askscience/test.json");
-    int rc = ps_run_files(shp(), &o, &path, 1, ps, &rows, &e);
-    return rc ? rc : rows;
+    int rc = fs_run_file(s, shp(), &o, FIXTURE("shp/askscience/test.json"));
+    return rc ? rc : s->rows;
 }
 
 /* Whether record i has id "shp/<ids>". */
-static bool has_id(const psink *ps, int i, const char *ids)
+static bool has_id(const fsink *s, int i, const char *ids)
 {
     char want[128];
     snprintf(want, sizeof want, "\"id\":\"shp/%s\"", ids);
-    return strstr(ps_rec(ps, i), want) != NULL;
+    return strstr(fs_rec(s, i), want) != NULL;
 }
 
 TEST(fmt_shp_fixture_defaults)
 {
-    psink ps = {0};
-    CHECK_INT(run_fixture(-1, -1, &ps), 9);
-    CHECK_INT(ps.reads, 9);
-    CHECK_INT(ps.emitted, 6);
-    CHECK_INT(ps.invalid, 0);
-    CHECK_INT(ps_drops(&ps, "score_ratio"), 2); /* 1.6 and 1.99; 2.0 stays */
-    CHECK_INT(ps_drops(&ps, "max_pairs_per_post"), 1);
-    CHECK_INT(ps.rejected, 0);
-    CHECK_STR(ps_rec(&ps, 0),
+    fsink s = {0};
+    CHECK_INT(run_fixture(-1, -1, &s), 9);
+    CHECK_INT(s.reads, 9);
+    CHECK_INT(s.emitted, 6);
+    CHECK_INT(s.invalid, 0);
+    CHECK_INT(fs_drops(&s, "score_ratio"), 2); /* 1.6 and 1.99; 2.0 stays */
+    CHECK_INT(fs_drops(&s, "max_pairs_per_post"), 1);
+    CHECK_INT(s.rejected, 0);
+    CHECK_BALANCED(s);
+    CHECK_STR(fs_rec(&s, 0),
               "{\"prompt\":[{\"role\":\"user\",\"content\":\"Why is the sky blue and not violet?\"}],"
               "\"chosen\":[{\"role\":\"assistant\",\"content\":\"Rayleigh scattering favours short "
               "wavelengths; our eyes are less sensitive to violet.\"}],"
@@ -46,41 +44,41 @@ TEST(fmt_shp_fixture_defaults)
               "\"score_chosen\":40,\"score_rejected\":10,\"id\":\"shp/p1sky/p1c1-p1c2\",\"source\":\"shp\","
               "\"meta\":{\"post_id\":\"p1sky\",\"domain\":\"askscience_test\",\"score_ratio\":4.0}}");
     /* labels 0: B is chosen, and the scores follow. */
-    CHECK(has_id(&ps, 1, "p1sky/p1c2-p1c4"));
-    CHECK(strstr(ps_rec(&ps, 1), "\"chosen\":[{\"role\":\"assistant\",\"content\":\"Violet is scattered"));
-    CHECK(strstr(ps_rec(&ps, 1), "\"rejected\":[{\"role\":\"assistant\",\"content\":\"Because of the ocean"));
-    CHECK(strstr(ps_rec(&ps, 1), "\"score_chosen\":30,\"score_rejected\":10,"));
+    CHECK(has_id(&s, 1, "p1sky/p1c2-p1c4"));
+    CHECK(strstr(fs_rec(&s, 1), "\"chosen\":[{\"role\":\"assistant\",\"content\":\"Violet is scattered"));
+    CHECK(strstr(fs_rec(&s, 1), "\"rejected\":[{\"role\":\"assistant\",\"content\":\"Because of the ocean"));
+    CHECK(strstr(fs_rec(&s, 1), "\"score_chosen\":30,\"score_rejected\":10,"));
     /* The cap kept the five best of p1sky, in file order; of the two 3.0
      * pairs the earlier one (p1c2-p1c4) stays, p1c4-p1c6 goes. */
-    CHECK(has_id(&ps, 2, "p1sky/p1c1-p1c5"));
-    CHECK(has_id(&ps, 3, "p1sky/p1c3-p1c5"));
-    CHECK(has_id(&ps, 4, "p1sky/p1c4-p1c5"));
-    CHECK(has_id(&ps, 5, "p2mag/p2d2-p2d1"));
-    CHECK(strstr(ps_rec(&ps, 5), "\"score_chosen\":20,\"score_rejected\":10,"));
-    ps_release(&ps);
+    CHECK(has_id(&s, 2, "p1sky/p1c1-p1c5"));
+    CHECK(has_id(&s, 3, "p1sky/p1c3-p1c5"));
+    CHECK(has_id(&s, 4, "p1sky/p1c4-p1c5"));
+    CHECK(has_id(&s, 5, "p2mag/p2d2-p2d1"));
+    CHECK(strstr(fs_rec(&s, 5), "\"score_chosen\":20,\"score_rejected\":10,"));
+    fs_free(&s);
 }
 
 TEST(fmt_shp_options)
 {
-    psink ps = {0};
+    fsink s = {0};
     /* No cap: every pair with ratio >= 2. */
-    CHECK_INT(run_fixture(-1, 0, &ps), 9);
-    CHECK_INT(ps.emitted, 7);
-    CHECK_INT(ps_drops(&ps, "max_pairs_per_post"), 0);
+    CHECK_INT(run_fixture(-1, 0, &s), 9);
+    CHECK_INT(s.emitted, 7);
+    CHECK_INT(fs_drops(&s, "max_pairs_per_post"), 0);
     /* Cap 2: the two best of p1sky (8.0, 6.0), still in file order. */
-    CHECK_INT(run_fixture(-1, 2, &ps), 9);
-    CHECK_INT(ps.emitted, 3);
-    CHECK(has_id(&ps, 0, "p1sky/p1c1-p1c5"));
-    CHECK(has_id(&ps, 1, "p1sky/p1c4-p1c5"));
-    CHECK(has_id(&ps, 2, "p2mag/p2d2-p2d1"));
-    CHECK_INT(ps_drops(&ps, "max_pairs_per_post"), 4);
+    CHECK_INT(run_fixture(-1, 2, &s), 9);
+    CHECK_INT(s.emitted, 3);
+    CHECK(has_id(&s, 0, "p1sky/p1c1-p1c5"));
+    CHECK(has_id(&s, 1, "p1sky/p1c4-p1c5"));
+    CHECK(has_id(&s, 2, "p2mag/p2d2-p2d1"));
+    CHECK_INT(fs_drops(&s, "max_pairs_per_post"), 4);
     /* No ratio filter: the cap now also removes the 1.6 pair. */
-    CHECK_INT(run_fixture(0, -1, &ps), 9);
-    CHECK_INT(ps.emitted, 7);
-    CHECK_INT(ps_drops(&ps, "score_ratio"), 0);
-    CHECK_INT(ps_drops(&ps, "max_pairs_per_post"), 2);
-    CHECK_INT(ps.reads, ps.emitted + ps.dropped);
-    ps_release(&ps);
+    CHECK_INT(run_fixture(0, -1, &s), 9);
+    CHECK_INT(s.emitted, 7);
+    CHECK_INT(fs_drops(&s, "score_ratio"), 0);
+    CHECK_INT(fs_drops(&s, "max_pairs_per_post"), 2);
+    CHECK_INT(s.reads, s.emitted + s.dropped);
+    fs_free(&s);
 }
 
 static char *pair_row(char *buf, size_t cap, const char *post, int a, int b, double ratio)
@@ -105,21 +103,20 @@ TEST(fmt_shp_post_that_comes_back)
     ts_import_opts o;
     ts_import_opts_init(&o);
     o.max_pairs_per_post = 2;
-    psink ps = {0};
-    ts_err e = TS_ERR_INIT;
-    CHECK_INT(ps_run_rows(shp(), &o, NULL, rows, 7, &ps, &e), 0);
+    fsink s = {0};
+    CHECK_INT(fs_run(&s, shp(), &o, rows, 7), 0);
     /* X's first group wrote a1; when X returns only one more fits (the
      * 9.0 pair); Y returns with room for one more. */
-    CHECK_INT(ps.reads, 7);
-    CHECK_INT(ps.emitted, 5);
-    CHECK(has_id(&ps, 0, "X/a1-b1"));
-    CHECK(has_id(&ps, 1, "Y/a2-b1"));
-    CHECK(has_id(&ps, 2, "X/a4-b1"));
-    CHECK(has_id(&ps, 3, "Y/a6-b1"));
-    CHECK(has_id(&ps, 4, "Z/a7-b1"));
-    CHECK_INT(ps_drops(&ps, "max_pairs_per_post"), 2);
-    CHECK_INT(ps.invalid, 0);
-    ps_release(&ps);
+    CHECK_INT(s.reads, 7);
+    CHECK_INT(s.emitted, 5);
+    CHECK(has_id(&s, 0, "X/a1-b1"));
+    CHECK(has_id(&s, 1, "Y/a2-b1"));
+    CHECK(has_id(&s, 2, "X/a4-b1"));
+    CHECK(has_id(&s, 3, "Y/a6-b1"));
+    CHECK(has_id(&s, 4, "Z/a7-b1"));
+    CHECK_INT(fs_drops(&s, "max_pairs_per_post"), 2);
+    CHECK_INT(s.invalid, 0);
+    fs_free(&s);
 }
 
 TEST(fmt_shp_rejects_and_drops)
@@ -138,34 +135,28 @@ TEST(fmt_shp_rejects_and_drops)
     };
     ts_import_opts o;
     ts_import_opts_init(&o);
-    psink ps = {0};
-    ts_err e = TS_ERR_INIT;
-    CHECK_INT(ps_run_rows(shp(), &o, NULL, rows, 5, &ps, &e), 0);
-    CHECK_INT(ps.rejected, 3);
-    CHECK_STR(ps.last_reject, "field 'score_A' must be a number");
-    CHECK_INT(ps_drops(&ps, "empty_text"), 1);
-    CHECK_INT(ps.emitted, 1);
+    fsink s = {0};
+    CHECK_INT(fs_run(&s, shp(), &o, rows, 5), 0);
+    CHECK_INT(s.rejected, 3);
+    CHECK_STR(s.last_reject, "field 'score_A' must be a number");
+    CHECK_INT(fs_drops(&s, "empty_text"), 1);
+    CHECK_INT(s.emitted, 1);
     /* No comment ids: the id falls back to the row number. */
-    CHECK(has_id(&ps, 0, "4"));
-    CHECK(strstr(ps_rec(&ps, 0), "\"chosen\":[{\"role\":\"assistant\",\"content\":\"b\"}]"));
-    CHECK(strstr(ps_rec(&ps, 0), "\"meta\":{\"post_id\":\"p\",\"score_ratio\":3}"));
+    CHECK(has_id(&s, 0, "4"));
+    CHECK(strstr(fs_rec(&s, 0), "\"chosen\":[{\"role\":\"assistant\",\"content\":\"b\"}]"));
+    CHECK(strstr(fs_rec(&s, 0), "\"meta\":{\"post_id\":\"p\",\"score_ratio\":3}"));
     /* Rejected rows are counted by the driver, not as reads. */
-    CHECK_INT(ps.reads, 2);
-    ps_release(&ps);
+    CHECK_INT(s.reads, 2);
+    fs_free(&s);
 }
 
 TEST(fmt_shp_detect_and_open)
 {
-    ts_arena a;
-    ts_arena_init(&a);
-    ts_json *v;
     char row[512];
     pair_row(row, sizeof row, "p", 1, 2, 2);
-    CHECK_INT(ts_json_parse(row, strlen(row), &a, NULL, &v, NULL), 0);
     int score = 0;
-    CHECK(ts_format_detect(v, &score) == shp());
+    CHECK(fs_best(row, &score) == shp());
     CHECK(score >= 90);
-    ts_arena_release(&a);
     CHECK(shp()->aggregates);
     CHECK_STR(shp()->unit, "pair");
     ts_import_opts o;

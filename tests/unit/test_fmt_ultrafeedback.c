@@ -1,6 +1,6 @@
 /* ultrafeedback: binarizing raw rows (scores, ties, "N/A", the seeded
  * rejected pick) and importing the binarized edition. */
-#include "pref_sink.h"
+#include "fmt_sink.h"
 #include "test.h"
 
 #define RAW FIXTURE("ultrafeedback/ultrafeedback_raw.jsonl")
@@ -8,12 +8,10 @@
 
 static const ts_format *uf(void) { return ts_format_find("ultrafeedback"); }
 
-static int run_file(const char *path, const ts_import_opts *o, psink *ps)
+static int run_file(const char *path, const ts_import_opts *o, fsink *s)
 {
-    ts_err e = TS_ERR_INIT;
-    int rows;
-    int rc = ps_run_files(uf(), o, &path, 1, ps, &rows, &e);
-    return rc ? rc : rows;
+    int rc = fs_run_file(s, uf(), o, path);
+    return rc ? rc : s->rows;
 }
 
 static ts_import_opts opts(void)
@@ -24,9 +22,9 @@ static ts_import_opts opts(void)
 }
 
 /* The meta.rejected_model of record i, or "" (into buf). */
-static const char *rejected_model(const psink *ps, int i, char *buf, size_t cap)
+static const char *rejected_model(const fsink *s, int i, char *buf, size_t cap)
 {
-    const char *p = strstr(ps_rec(ps, i), "\"rejected_model\":\"");
+    const char *p = strstr(fs_rec(s, i), "\"rejected_model\":\"");
     buf[0] = 0;
     if (p) {
         p += strlen("\"rejected_model\":\"");
@@ -38,23 +36,24 @@ static const char *rejected_model(const psink *ps, int i, char *buf, size_t cap)
 TEST(fmt_ultrafeedback_raw_defaults)
 {
     ts_import_opts o = opts();
-    psink ps = {0};
-    CHECK_INT(run_file(RAW, &o, &ps), 4);
-    CHECK_INT(ps.emitted, 2);
-    CHECK_INT(ps.invalid, 0);
-    CHECK_INT(ps_drops(&ps, "no_lower_score"), 1);        /* truthful_qa: all 4.0 */
-    CHECK_INT(ps_drops(&ps, "fewer_than_two_scored"), 1); /* sharegpt: one all "N/A" */
+    fsink s = {0};
+    CHECK_INT(run_file(RAW, &o, &s), 4);
+    CHECK_INT(s.emitted, 2);
+    CHECK_INT(s.invalid, 0);
+    CHECK_INT(fs_drops(&s, "no_lower_score"), 1);        /* truthful_qa: all 4.0 */
+    CHECK_INT(fs_drops(&s, "fewer_than_two_scored"), 1); /* sharegpt: one all "N/A" */
+    CHECK_BALANCED(s);
     /* Mean of the aspects: gpt-4 (4.75) is best; the pick is one of the
      * three lower ones. */
-    const char *r0 = ps_rec(&ps, 0);
+    const char *r0 = fs_rec(&s, 0);
     CHECK(strstr(r0, "\"score_chosen\":4.75,"));
     CHECK(strstr(r0, "\"chosen_model\":\"gpt-4\""));
     char m[64];
-    rejected_model(&ps, 0, m, sizeof m);
+    rejected_model(&s, 0, m, sizeof m);
     CHECK(!strcmp(m, "alpaca-7b") || !strcmp(m, "starchat") || !strcmp(m, "pythia-12b"));
     /* Tie for best (4.5): the first wins; the all-"N/A" completion takes
      * no part, so falcon (3.0) is the only lower one. */
-    CHECK_STR(ps_rec(&ps, 1),
+    CHECK_STR(fs_rec(&s, 1),
               "{\"prompt\":[{\"role\":\"user\",\"content\":\"Translate to French: good morning\"}],"
               "\"chosen\":[{\"role\":\"assistant\",\"content\":\"Bonjour\"}],"
               "\"rejected\":[{\"role\":\"assistant\",\"content\":\"Bon matin\"}],"
@@ -63,17 +62,17 @@ TEST(fmt_ultrafeedback_raw_defaults)
               "\"falcon-40b-instruct\",\"chosen_ratings\":{\"instruction_following\":5,\"honesty\":4,"
               "\"truthfulness\":5,\"helpfulness\":4},\"rejected_ratings\":{\"instruction_following\":3,"
               "\"honesty\":3,\"truthfulness\":3,\"helpfulness\":3}}}");
-    ps_release(&ps);
+    fs_free(&s);
 }
 
 TEST(fmt_ultrafeedback_rejected_worst)
 {
     ts_import_opts o = opts();
     o.rejected = "worst";
-    psink ps = {0};
-    CHECK_INT(run_file(RAW, &o, &ps), 4);
-    CHECK_INT(ps.emitted, 2);
-    CHECK_STR(ps_rec(&ps, 0),
+    fsink s = {0};
+    CHECK_INT(run_file(RAW, &o, &s), 4);
+    CHECK_INT(s.emitted, 2);
+    CHECK_STR(fs_rec(&s, 0),
               "{\"prompt\":[{\"role\":\"user\",\"content\":\"Explain what a hash table is in two sentences.\"}],"
               "\"chosen\":[{\"role\":\"assistant\",\"content\":\"A hash table maps keys to values through a hash "
               "function. Lookups take constant time on average.\"}],"
@@ -82,7 +81,7 @@ TEST(fmt_ultrafeedback_rejected_worst)
               "\"meta\":{\"source\":\"evol_instruct\",\"chosen_model\":\"gpt-4\",\"rejected_model\":\"pythia-12b\","
               "\"chosen_ratings\":{\"instruction_following\":5,\"honesty\":5,\"truthfulness\":5,\"helpfulness\":4},"
               "\"rejected_ratings\":{\"instruction_following\":1,\"honesty\":1,\"truthfulness\":1,\"helpfulness\":2}}}");
-    ps_release(&ps);
+    fs_free(&s);
 }
 
 /* One best completion (5) and four lower ones with different scores. */
@@ -101,13 +100,12 @@ static int pick(uint64_t seed, int position)
     ts_import_opts o = opts();
     o.score = "overall";
     o.seed = seed;
-    psink ps = {0};
-    ts_err e = TS_ERR_INIT;
-    if (ps_run_rows(uf(), &o, NULL, rows, (size_t)position + 1, &ps, &e) || ps.emitted != position + 1)
+    fsink s = {0};
+    if (fs_run(&s, uf(), &o, rows, position + 1) || s.emitted != position + 1)
         return -1;
     char m[64];
-    rejected_model(&ps, position, m, sizeof m);
-    ps_release(&ps);
+    rejected_model(&s, position, m, sizeof m);
+    fs_free(&s);
     return m[0] == 'm' ? m[1] - '0' : -1;
 }
 
@@ -137,38 +135,38 @@ TEST(fmt_ultrafeedback_score_modes)
     ts_import_opts o = opts();
     o.score = "overall";
     o.rejected = "worst";
-    psink ps = {0};
+    fsink s = {0};
     /* overall_score exists even where every aspect is "N/A". */
-    CHECK_INT(run_file(RAW, &o, &ps), 4);
-    CHECK_INT(ps.emitted, 4);
-    CHECK(strstr(ps_rec(&ps, 0), "\"score_chosen\":8.5,\"score_rejected\":3,"));
-    CHECK(strstr(ps_rec(&ps, 1), "\"chosen_model\":\"vicuna-33b\",\"rejected_model\":\"ultralm-65b\""));
-    CHECK(strstr(ps_rec(&ps, 1), "\"rejected_ratings\":{\"instruction_following\":null,\"honesty\":null,"));
-    CHECK(strstr(ps_rec(&ps, 2), "\"chosen_model\":\"llama-2-7b-chat\",\"rejected_model\":\"bard\""));
-    CHECK_INT(ps.invalid, 0);
+    CHECK_INT(run_file(RAW, &o, &s), 4);
+    CHECK_INT(s.emitted, 4);
+    CHECK(strstr(fs_rec(&s, 0), "\"score_chosen\":8.5,\"score_rejected\":3,"));
+    CHECK(strstr(fs_rec(&s, 1), "\"chosen_model\":\"vicuna-33b\",\"rejected_model\":\"ultralm-65b\""));
+    CHECK(strstr(fs_rec(&s, 1), "\"rejected_ratings\":{\"instruction_following\":null,\"honesty\":null,"));
+    CHECK(strstr(fs_rec(&s, 2), "\"chosen_model\":\"llama-2-7b-chat\",\"rejected_model\":\"bard\""));
+    CHECK_INT(s.invalid, 0);
     /* One aspect: starchat's honesty is "N/A", so it takes no part. */
     o.score = "honesty";
     o.rejected = "worst";
-    CHECK_INT(run_file(RAW, &o, &ps), 4);
-    CHECK(strstr(ps_rec(&ps, 0), "\"score_chosen\":5,\"score_rejected\":1,"));
+    CHECK_INT(run_file(RAW, &o, &s), 4);
+    CHECK(strstr(fs_rec(&s, 0), "\"score_chosen\":5,\"score_rejected\":1,"));
     /* --drop-source (spaces allowed) is checked before scoring. */
     o.score = "overall";
     o.drop_source = "truthful_qa, sharegpt";
-    CHECK_INT(run_file(RAW, &o, &ps), 4);
-    CHECK_INT(ps.emitted, 2);
-    CHECK_INT(ps_drops(&ps, "source_dropped"), 2);
-    ps_release(&ps);
+    CHECK_INT(run_file(RAW, &o, &s), 4);
+    CHECK_INT(s.emitted, 2);
+    CHECK_INT(fs_drops(&s, "source_dropped"), 2);
+    fs_free(&s);
 }
 
 TEST(fmt_ultrafeedback_binarized)
 {
     ts_import_opts o = opts();
-    psink ps = {0};
-    CHECK_INT(run_file(BIN, &o, &ps), 3);
-    CHECK_INT(ps.emitted, 2);
-    CHECK_INT(ps_drops(&ps, "identical"), 1);
-    CHECK_INT(ps.invalid, 0);
-    CHECK_STR(ps_rec(&ps, 0),
+    fsink s = {0};
+    CHECK_INT(run_file(BIN, &o, &s), 3);
+    CHECK_INT(s.emitted, 2);
+    CHECK_INT(fs_drops(&s, "identical"), 1);
+    CHECK_INT(s.invalid, 0);
+    CHECK_STR(fs_rec(&s, 0),
               "{\"prompt\":[{\"role\":\"user\",\"content\":\"Name the largest planet.\"}],"
               "\"chosen\":[{\"role\":\"assistant\",\"content\":\"Jupiter is the largest planet in the Solar System.\"}],"
               "\"rejected\":[{\"role\":\"assistant\",\"content\":\"Saturn.\"}],"
@@ -187,21 +185,21 @@ TEST(fmt_ultrafeedback_binarized)
         "{\"prompt\":\"p\",\"chosen\":[{\"role\":\"bot\",\"content\":\"y\"}],\"rejected\":[]}",
         "{\"chosen\":[{\"role\":\"assistant\",\"content\":\"y\"}],\"rejected\":[{\"role\":\"assistant\",\"content\":\"n\"}]}",
     };
-    ts_err e = TS_ERR_INIT;
-    CHECK_INT(ps_run_rows(uf(), &o, NULL, rows, 4, &ps, &e), 0);
-    CHECK_INT(ps.emitted, 2);
-    CHECK_INT(ps.invalid, 0);
-    CHECK(strstr(ps_rec(&ps, 0), "\"prompt\":[{\"role\":\"system\",\"content\":\"s\"},{\"role\":\"user\",\"content\":\"a\"},"
+    CHECK_INT(fs_run(&s, uf(), &o, rows, 4), 0);
+    CHECK_INT(s.emitted, 2);
+    CHECK_INT(s.invalid, 0);
+    CHECK_BALANCED(s);
+    CHECK(strstr(fs_rec(&s, 0), "\"prompt\":[{\"role\":\"system\",\"content\":\"s\"},{\"role\":\"user\",\"content\":\"a\"},"
                                  "{\"role\":\"assistant\",\"content\":\"x\"},{\"role\":\"user\",\"content\":\"b\"}],"
                                  "\"chosen\":[{\"role\":\"assistant\",\"content\":\"good\"}],"
                                  "\"rejected\":[{\"role\":\"assistant\",\"content\":\"bad\"}],\"id\":\"ultrafeedback/0\""));
-    CHECK(strstr(ps_rec(&ps, 1), "\"prompt\":[{\"role\":\"user\",\"content\":\"p\"}],"
+    CHECK(strstr(fs_rec(&s, 1), "\"prompt\":[{\"role\":\"user\",\"content\":\"p\"}],"
                                  "\"chosen\":[{\"role\":\"assistant\",\"content\":\"y\"}],"
                                  "\"rejected\":[{\"role\":\"assistant\",\"content\":\"n\"}],"
                                  "\"score_chosen\":2,\"score_rejected\":1,"));
-    CHECK_INT(ps.rejected, 2);
-    CHECK_STR(ps.last_reject, "no user turn shared by chosen and rejected, and no 'prompt'");
-    ps_release(&ps);
+    CHECK_INT(s.rejected, 2);
+    CHECK_STR(s.last_reject, "no user turn shared by chosen and rejected, and no 'prompt'");
+    fs_free(&s);
 }
 
 TEST(fmt_ultrafeedback_kind_sft)
@@ -209,25 +207,23 @@ TEST(fmt_ultrafeedback_kind_sft)
     ts_import_opts o = opts();
     o.kind = TS_KIND_SFT;
     o.rejected = "worst";
-    const char *paths[] = {RAW, BIN};
-    psink ps = {0};
-    ts_err e = TS_ERR_INIT;
-    int rows;
-    CHECK_INT(ps_run_files(uf(), &o, paths, 2, &ps, &rows, &e), 0);
-    CHECK_INT(rows, 7);
-    CHECK_INT(ps.emitted, 4);
-    CHECK_INT(ps.invalid, 0);
-    CHECK_STR(ps_rec(&ps, 1),
+    const char *paths[] = {RAW, BIN, NULL};
+    fsink s = {0};
+    CHECK_INT(fs_run_files(&s, uf(), &o, paths), 0);
+    CHECK_INT(s.rows, 7);
+    CHECK_INT(s.emitted, 4);
+    CHECK_INT(s.invalid, 0);
+    CHECK_STR(fs_rec(&s, 1),
               "{\"messages\":[{\"role\":\"user\",\"content\":\"Translate to French: good morning\"},"
               "{\"role\":\"assistant\",\"content\":\"Bonjour\"}],\"id\":\"ultrafeedback/1\","
               "\"source\":\"ultrafeedback\",\"meta\":{\"source\":\"flan_v2_niv2\",\"model\":\"vicuna-33b\","
               "\"score\":4.5,\"ratings\":{\"instruction_following\":5,\"honesty\":4,\"truthfulness\":5,"
               "\"helpfulness\":4}}}");
-    CHECK_STR(ps_rec(&ps, 2),
+    CHECK_STR(fs_rec(&s, 2),
               "{\"messages\":[{\"role\":\"user\",\"content\":\"Name the largest planet.\"},"
               "{\"role\":\"assistant\",\"content\":\"Jupiter is the largest planet in the Solar System.\"}],"
               "\"id\":\"ultrafeedback/4c2b1a0e9f5d\",\"source\":\"ultrafeedback\",\"meta\":{\"score\":9.0}}");
-    ps_release(&ps);
+    fs_free(&s);
 }
 
 TEST(fmt_ultrafeedback_open_and_detect)
@@ -247,15 +243,8 @@ TEST(fmt_ultrafeedback_open_and_detect)
     CHECK_INT(uf()->open(&st, &o, &e), 0);
     uf()->close(st);
 
-    ts_arena a;
-    ts_arena_init(&a);
-    ts_json *v;
-    int score;
-    CHECK_INT(ts_json_parse(spread_row, strlen(spread_row), &a, NULL, &v, NULL), 0);
-    CHECK(ts_format_detect(v, &score) == uf());
+    CHECK(fs_best(spread_row, NULL) == uf());
     const char *bin = "{\"prompt\":\"p\",\"prompt_id\":\"1\",\"chosen\":[],\"rejected\":[],\"messages\":[],"
                       "\"score_chosen\":1,\"score_rejected\":0}";
-    CHECK_INT(ts_json_parse(bin, strlen(bin), &a, NULL, &v, NULL), 0);
-    CHECK(ts_format_detect(v, &score) == uf());
-    ts_arena_release(&a);
+    CHECK(fs_best(bin, NULL) == uf());
 }
