@@ -118,5 +118,6 @@ int cmd_cat(int argc, char **argv);
 int cmd_head(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_parquet(int argc, char **argv);
 
 #endif

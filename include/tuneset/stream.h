@@ -1,6 +1,7 @@
 /* tuneset — streams of JSON records: JSON Lines and top-level arrays.
  *
- * A record stream reads one file (any codec ts_in understands) and hands
+ * A record stream reads one file (any codec ts_in understands, or a
+ * Parquet file, recognized by its magic, one record a row) and hands
  * out one parsed value at a time in bounded memory: a JSON Lines file line
  * by line, a top-level JSON array element by element (ShareGPT and Alpaca
  * ship as one big array). Each record knows its line, byte offset and raw
@@ -23,8 +24,10 @@ typedef enum ts_framing {
                          first in a file named .json: values; else lines */
     TS_FRAMING_LINES, /* JSON Lines; blank lines allowed */
     TS_FRAMING_ARRAY, /* one top-level array, element by element */
-    TS_FRAMING_VALUES /* JSON values one after another, any layout (a
-                         pretty-printed .json object, concatenated JSON) */
+    TS_FRAMING_VALUES, /* JSON values one after another, any layout (a
+                          pretty-printed .json object, concatenated JSON) */
+    TS_FRAMING_PARQUET /* set by open for a Parquet file (tuneset/parquet.h):
+                          records are its rows, lines are row numbers */
 } ts_framing;
 
 typedef struct ts_stream_opts {

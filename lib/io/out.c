@@ -17,7 +17,7 @@ enum { OUT_BUF = 1 << 20, MAX_TEMPS = 64 };
 
 struct ts_out {
     int fd;
-    bool is_stdout;
+    bool direct; /* stdout or a device/FIFO: written through, no temp file */
     ts_codec codec;
     char *path, *tmp;
     int temp_slot;
@@ -70,9 +70,22 @@ int ts_out_open(ts_out **out, const char *path, ts_err *err)
         ts_out_abort(o);
         return ts_err_set(err, TS_ENOMEM, NULL);
     }
+    struct stat st;
     if (!strcmp(path, "-")) {
         o->fd = 1;
-        o->is_stdout = true;
+        o->direct = true;
+    } else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* A device or pipe (/dev/null, a FIFO): written through, since
+         * renaming a temp file over it would replace the device. */
+        errno = 0;
+        o->fd = open(path, O_WRONLY);
+        if (o->fd < 0) {
+            int code = out_fail(o, err, TS_EIO, "cannot open output");
+            ts_out_abort(o);
+            return code;
+        }
+        o->direct = true; /* no temp, no rename; closed at the end */
+        o->codec = ts_codec_from_name(path);
     } else {
         /* Hidden temp beside the target: same file system, so rename is
          * atomic. */
@@ -202,19 +215,15 @@ int ts_out_commit(ts_out *o, ts_err *err)
 {
     errno = 0;
     int rc = drain(o, true, err);
-    if (!rc && !o->is_stdout) {
-        if (close(o->fd) != 0)
+    if (o->fd > 2) {
+        if (close(o->fd) != 0 && !rc)
             rc = out_fail(o, err, TS_EIO, "close failed");
         o->fd = -1;
+    }
+    if (!o->direct) {
         if (!rc && rename(o->tmp, o->path) != 0)
             rc = out_fail(o, err, TS_EIO, "cannot rename temporary file into place");
         if (rc)
-            unlink(o->tmp);
-    }
-    if (rc) {
-        if (o->fd > 2)
-            close(o->fd);
-        if (!o->is_stdout)
             unlink(o->tmp);
     }
     release(o);
@@ -225,11 +234,10 @@ void ts_out_abort(ts_out *o)
 {
     if (!o)
         return;
-    if (!o->is_stdout && o->tmp) {
-        if (o->fd >= 0)
-            close(o->fd);
+    if (o->fd > 2)
+        close(o->fd);
+    if (!o->direct && o->tmp)
         unlink(o->tmp);
-    }
     release(o);
 }
 

@@ -8,6 +8,7 @@
 
 #include "scan.h"
 #include "tuneset/io.h"
+#include "tuneset/parquet.h"
 #include "tuneset/stream.h"
 
 enum { WINDOW = 1 << 20, RAW_CUT = 1 << 20 };
@@ -22,6 +23,7 @@ typedef enum {
 
 struct ts_stream {
     ts_in *in;
+    ts_parquet *pq; /* a Parquet file: rows come from its reader */
     const char *path;
     ts_json_parser *parser;
     ts_stream_opts o;
@@ -101,6 +103,16 @@ int ts_stream_open(ts_stream **out, const char *path, const ts_stream_opts *opts
         s->o.max_record = TS_STREAM_DEFAULT_MAX_RECORD;
     s->path = strcmp(path, "-") ? path : "<stdin>";
     s->line = 1;
+    if (strcmp(path, "-") && ts_parquet_sniff(path)) {
+        int rc = ts_parquet_open(&s->pq, path, NULL, err);
+        if (rc) {
+            ts_stream_close(s);
+            return rc;
+        }
+        s->framing = TS_FRAMING_PARQUET;
+        *out = s;
+        return 0;
+    }
     s->cap = WINDOW;
     s->buf = malloc(s->cap + 1);
     s->parser = ts_json_parser_new(&s->o.json);
@@ -432,8 +444,24 @@ static int next_element(ts_stream *s, ts_arena *a, ts_json **v, ts_err *err)
     }
 }
 
+/* Parquet rows: positions are row numbers (line = 1-based row, byte
+ * unknown); there is no raw text to hand to rejects. */
+static int next_row(ts_stream *s, ts_arena *a, ts_json **v, ts_err *err)
+{
+    int rc = ts_parquet_next(s->pq, a, v, err);
+    s->rec_line = ts_parquet_row(s->pq) + (rc && ts_parquet_fatal(s->pq));
+    s->rec_off = UINT64_MAX;
+    s->raw = NULL;
+    s->rawlen = 0;
+    if (rc && rc != TS_EEOF && ts_parquet_fatal(s->pq))
+        s->fatal = true; /* no fatal_err: the reader repeats its own */
+    return rc;
+}
+
 int ts_stream_next(ts_stream *s, ts_arena *a, ts_json **v, ts_err *err)
 {
+    if (s->pq)
+        return next_row(s, a, v, err);
     if (s->fatal) {
         if (err)
             *err = s->fatal_err;
@@ -445,6 +473,8 @@ int ts_stream_next(ts_stream *s, ts_arena *a, ts_json **v, ts_err *err)
             return s->fatal_code;
         if (c == -1)
             return set_fatal(s, err, TS_ESYNTAX, 1, s->base + s->start, "empty input: no JSON records");
+        if (s->base == 0 && s->len - s->start >= 4 && !memcmp(s->buf + s->start, "PAR1", 4))
+            return set_fatal(s, err, TS_ENOTSUP, 1, 0, "Parquet is read from a regular file, not a pipe or stdin");
         sniff(s, c);
     }
     if (s->framing == TS_FRAMING_ARRAY || s->framing == TS_FRAMING_VALUES)
@@ -462,7 +492,10 @@ const char *ts_stream_raw(const ts_stream *s, size_t *len)
 
 uint64_t ts_stream_line(const ts_stream *s) { return s->rec_line; }
 uint64_t ts_stream_offset(const ts_stream *s) { return s->rec_off; }
-uint64_t ts_stream_bytes(const ts_stream *s) { return s->base + s->start; }
+uint64_t ts_stream_bytes(const ts_stream *s)
+{
+    return s->pq ? ts_parquet_bytes_done(s->pq) : s->base + s->start;
+}
 ts_framing ts_stream_framing(const ts_stream *s) { return s->framing; }
 const char *ts_stream_path(const ts_stream *s) { return s->path; }
 
@@ -471,6 +504,7 @@ void ts_stream_close(ts_stream *s)
     if (!s)
         return;
     ts_in_close(s->in);
+    ts_parquet_close(s->pq);
     ts_json_parser_free(s->parser);
     free(s->buf);
     free(s);

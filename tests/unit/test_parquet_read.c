@@ -5,6 +5,7 @@
 
 #include "test.h"
 #include "tuneset/parquet.h"
+#include "tuneset/stream.h"
 
 /* Reads every row as one JSON line into out; rows that fail are written
  * as "error <row>: <message>". Returns the open/fatal error code or 0. */
@@ -96,6 +97,43 @@ TEST(parquet_decodes_delta_split_rle_and_bit_packed)
 {
     CHECK(matches(FIXTURE("parquet/encodings.parquet"), FIXTURE("parquet/encodings.expected.jsonl")));
     CHECK(matches(FIXTURE("parquet/delta_long.parquet"), FIXTURE("parquet/delta_long.expected.jsonl")));
+}
+
+TEST(parquet_reads_duckdb_null_arrays_written_one_entry_a_slot)
+{
+    CHECK(matches(FIXTURE("parquet/quirks.parquet"), FIXTURE("parquet/quirks.expected.jsonl")));
+}
+
+TEST(parquet_files_read_through_record_streams)
+{
+    ts_stream *s;
+    ts_err e = TS_ERR_INIT;
+    CHECK_INT(ts_stream_open(&s, FIXTURE("parquet/bad_utf8.parquet"), NULL, &e), 0);
+    CHECK_INT(ts_stream_framing(s), TS_FRAMING_PARQUET);
+    ts_arena a;
+    ts_arena_init(&a);
+    ts_json *v;
+    CHECK_INT(ts_stream_next(s, &a, &v, &e), 0);
+    CHECK_INT(ts_stream_line(s), 1);
+    CHECK(ts_stream_offset(s) == UINT64_MAX);
+    CHECK_INT(ts_stream_next(s, &a, &v, &e), TS_EUTF8);
+    CHECK_INT(ts_stream_line(s), 2);
+    CHECK_INT(e.line, 2);
+    CHECK(!ts_stream_fatal(s));
+    CHECK_INT(ts_stream_next(s, &a, &v, &e), 0);
+    CHECK(ts_json_str_eq(ts_json_get(v, "s"), "fine"));
+    CHECK_INT(ts_stream_next(s, &a, &v, &e), TS_EEOF);
+    CHECK(ts_stream_bytes(s) > 0);
+    ts_stream_close(s);
+    CHECK_INT(ts_stream_open(&s, FIXTURE("parquet/bad_page_size.parquet"), NULL, &e), 0);
+    CHECK_INT(ts_stream_next(s, &a, &v, &e), TS_ESCHEMA);
+    CHECK(ts_stream_fatal(s));
+    CHECK_INT(ts_stream_line(s), 1);
+    CHECK_INT(ts_stream_next(s, &a, &v, &e), TS_ESCHEMA); /* fatal errors repeat */
+    ts_stream_close(s);
+    CHECK_INT(ts_stream_open(&s, FIXTURE("parquet/bad_footer_len.parquet"), NULL, &e), TS_ESCHEMA);
+    CHECK(strstr(e.msg, "footer length"));
+    ts_arena_release(&a);
 }
 
 TEST(parquet_decompresses_each_codec)

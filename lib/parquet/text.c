@@ -1,0 +1,162 @@
+/* Text forms of values that need care: UTF-8 validation (with a note on
+ * whether JSON needs escapes), DECIMAL's unscaled integers of any width,
+ * and the shortest round-trip text of floats and doubles. */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rows.h"
+
+/* Eight bytes at a time: a word of ASCII that needs no escaping (no
+ * control character, '"' or '\\') is the common case in text columns. */
+static bool ascii_plain8(const uint8_t *p)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t x;
+    memcpy(&x, p, 8);
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    uint64_t bad = x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b);
+    return !(bad & highs);
+}
+
+bool pq_utf8_check(const uint8_t *s, size_t n, bool *plain)
+{
+    bool pl = true;
+    size_t i = 0;
+    while (i < n) {
+        if (n - i >= 16 && ascii_plain8(s + i) && ascii_plain8(s + i + 8)) {
+            i += 16;
+            continue;
+        }
+        uint8_t c = s[i];
+        if (c < 0x80) {
+            if (c < 0x20 || c == '"' || c == '\\')
+                pl = false;
+            i++;
+            continue;
+        }
+        size_t k = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : 1;
+        if (c < 0xc2 || c > 0xf4 || n - i <= k)
+            return false;
+        uint32_t cp = c & (0x3f >> k);
+        for (size_t j = 1; j <= k; j++) {
+            if ((s[i + j] & 0xc0) != 0x80)
+                return false;
+            cp = cp << 6 | (s[i + j] & 0x3f);
+        }
+        if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        i += k + 1;
+    }
+    *plain = pl;
+    return true;
+}
+
+/* Unscaled big-endian two's complement integer with a scale, as text. */
+int pq_text_decimal(char out[PQ_DECIMAL_TEXT], const uint8_t *p, size_t n, int32_t scale)
+{
+    if (n == 0 || n > 64 || scale < 0 || scale > 200)
+        return -1;
+    uint8_t mag[64];
+    bool neg = p[0] & 0x80;
+    memcpy(mag, p, n);
+    if (neg) { /* two's complement negate: invert and add one */
+        int carry = 1;
+        for (size_t i = n; i-- > 0;) {
+            int v = (uint8_t)~mag[i] + carry;
+            mag[i] = (uint8_t)v;
+            carry = v >> 8;
+        }
+    }
+    char digits[400];
+    size_t nd = 0;
+    size_t start = 0;
+    while (start < n) { /* long division by 10, least significant digit first */
+        unsigned rem = 0;
+        for (size_t i = start; i < n; i++) {
+            unsigned cur = rem << 8 | mag[i];
+            mag[i] = (uint8_t)(cur / 10);
+            rem = cur % 10;
+        }
+        digits[nd++] = (char)('0' + rem);
+        while (start < n && mag[start] == 0)
+            start++;
+    }
+    if (nd == 0)
+        digits[nd++] = '0';
+    size_t o = 0;
+    if (neg)
+        out[o++] = '-';
+    size_t whole = nd > (size_t)scale ? nd - (size_t)scale : 0;
+    if (whole == 0)
+        out[o++] = '0';
+    for (size_t i = 0; i < whole; i++)
+        out[o++] = digits[nd - 1 - i];
+    if (scale > 0) {
+        out[o++] = '.';
+        for (size_t i = 0; i < (size_t)scale; i++) {
+            size_t pos = (size_t)scale - 1 - i; /* digit index from the right */
+            out[o++] = pos < nd ? digits[pos] : '0';
+        }
+    }
+    return (int)o;
+}
+
+/* Shortest text that reads back to the same float or double, laid out
+ * like JavaScript numbers: fixed notation for exponents from -6 to 20
+ * ("100", "0.001"), scientific beyond ("1e+300"). A value printable in
+ * DIG digits prints back exactly (the DIG guarantee), so only DIG, DIG+1
+ * and DIG+2 significant digits need trying (trailing zeros dropped). */
+int pq_text_shortest(char out[PQ_NUMBER_TEXT], double x, bool single)
+{
+    if (x != x || x - x != 0)
+        return -1;
+    char sci[40];
+    /* Subnormals hold fewer digits than DIG: search them from one. */
+    int dig = fabs(x) < (single ? FLT_MIN : DBL_MIN) ? 1 : single ? 6 : 15;
+    for (;; dig++) {
+        snprintf(sci, sizeof sci, "%.*e", dig - 1, x);
+        if (dig >= (single ? 9 : 17) || (single ? (double)strtof(sci, NULL) == x : strtod(sci, NULL) == x))
+            break;
+    }
+    /* sci is "-d.ddde+XX": collect the digits, drop trailing zeros. */
+    const char *p = sci;
+    bool neg = *p == '-';
+    p += neg;
+    char d[24];
+    int nd = 0;
+    for (; *p && *p != 'e'; p++)
+        if (*p != '.')
+            d[nd++] = *p;
+    int exp = atoi(p + 1);
+    while (nd > 1 && d[nd - 1] == '0')
+        nd--;
+    int o = 0;
+    if (neg)
+        out[o++] = '-';
+    if (exp >= 21 || exp < -6) {
+        out[o++] = d[0];
+        if (nd > 1) {
+            out[o++] = '.';
+            memcpy(out + o, d + 1, (size_t)nd - 1);
+            o += nd - 1;
+        }
+        o += snprintf(out + o, PQ_NUMBER_TEXT - (size_t)o, "e%c%d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+    } else if (exp < 0) {
+        out[o++] = '0';
+        out[o++] = '.';
+        for (int i = 0; i < -exp - 1; i++)
+            out[o++] = '0';
+        memcpy(out + o, d, (size_t)nd);
+        o += nd;
+    } else {
+        for (int i = 0; i <= exp || i < nd; i++) {
+            if (i == exp + 1)
+                out[o++] = '.';
+            out[o++] = i < nd ? d[i] : '0';
+        }
+    }
+    return o;
+}
