@@ -15,6 +15,8 @@ have_pc liblz4 || need="$need liblz4-dev"
 command -v python3 >/dev/null 2>&1 || need="$need python3"
 command -v gzip >/dev/null 2>&1 || need="$need gzip"
 command -v zstd >/dev/null 2>&1 || need="$need zstd"
+# The Parquet interoperability tests run DuckDB from npm.
+command -v npm >/dev/null 2>&1 || need="$need nodejs npm"
 # `deps.sh bench`: the benchmark's peers and its timer too.
 if [ "${1:-}" = bench ]; then
   command -v jq >/dev/null 2>&1 || need="$need jq"

@@ -48,6 +48,8 @@ typedef struct cli_common {
     bool quiet;
     size_t max_record;
     uint64_t max_depth;
+    const char *compression; /* Parquet output codec */
+    uint64_t row_group_rows; /* Parquet output row group size */
 } cli_common;
 
 typedef struct cli_cmd {
@@ -81,6 +83,7 @@ typedef struct cli_run {
     on_error_mode mode;
     ts_stream_opts sopts;
     ts_out *out, *rej;
+    struct ts_parquet_writer *pq; /* instead of out when -o names a .parquet */
     ts_buf line; /* one encoded output record */
     ts_stats st;
     ts_arena arena;

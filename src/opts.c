@@ -30,7 +30,7 @@ void cli_common_defaults(cli_common *c)
 
 static const cli_opt *common_table(cli_common *c)
 {
-    static cli_opt t[10];
+    static cli_opt t[12];
     cli_opt tmp[] = {
         {'o', "output", "FILE", OPT_STR, &c->output, "write records to FILE (.gz/.zst compress; default: stdout)"},
         {0, "stats", "FILE", OPT_STR, &c->stats, "write the run's counts as JSON to FILE"},
@@ -41,6 +41,8 @@ static const cli_opt *common_table(cli_common *c)
         {0, "framing", "MODE", OPT_STR, &c->framing, "auto, lines, array or values (default auto)"},
         {0, "max-record", "BYTES", OPT_SIZE, &c->max_record, "largest line or array element (default 64M)"},
         {0, "max-depth", "N", OPT_U64, &c->max_depth, "deepest JSON nesting (default 1000)"},
+        {0, "compression", "CODEC", OPT_STR, &c->compression, "Parquet output: snappy (default), zstd, gzip, none"},
+        {0, "row-group-rows", "N", OPT_U64, &c->row_group_rows, "Parquet output: rows per row group (default 100000)"},
         {0},
     };
     memcpy(t, tmp, sizeof tmp);

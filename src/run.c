@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "tuneset/parquet_write.h"
 
 static double since(const struct timespec *a)
 {
@@ -36,7 +37,22 @@ int run_begin(cli_run *r, const char *cmd, cli_common *c, const char *out_path)
     r->max_shown = 10;
     ts_err e = TS_ERR_INIT;
     char msg[512];
-    if (out_path && ts_out_open(&r->out, out_path, &e)) {
+    size_t n = out_path ? strlen(out_path) : 0;
+    if (n > 8 && !strcmp(out_path + n - 8, ".parquet")) {
+        ts_parquet_write_opts po = {.row_group_rows = (size_t)c->row_group_rows};
+        if (c->compression && ts_parquet_codec_parse(c->compression, &po.codec)) {
+            cli_error(cmd, "--compression must be snappy, zstd, gzip or none, not '%s'", c->compression);
+            return EXIT_USAGE;
+        }
+        if (ts_parquet_writer_open(&r->pq, out_path, &po, &e)) {
+            ts_err_format(&e, msg, sizeof msg);
+            cli_error(cmd, "%s", msg);
+            return EXIT_IO;
+        }
+    } else if (c->compression) {
+        cli_error(cmd, "--compression applies to .parquet output (.gz/.zst names compress JSON Lines)");
+        return EXIT_USAGE;
+    } else if (out_path && ts_out_open(&r->out, out_path, &e)) {
         ts_err_format(&e, msg, sizeof msg);
         cli_error(cmd, "%s", msg);
         return EXIT_IO;
@@ -45,7 +61,9 @@ int run_begin(cli_run *r, const char *cmd, cli_common *c, const char *out_path)
         ts_err_format(&e, msg, sizeof msg);
         cli_error(cmd, "%s", msg);
         ts_out_abort(r->out);
+        ts_parquet_writer_abort(r->pq);
         r->out = NULL;
+        r->pq = NULL;
         return EXIT_IO;
     }
     return 0;
@@ -91,8 +109,39 @@ static int flush_lines(cli_run *r)
     return 0;
 }
 
+/* Parquet output: the writer copies the record; one that does not fit the
+ * schema fixed by the first row group is a reject, like a bad input. */
+static int emit_parquet(cli_run *r, const ts_json *rec)
+{
+    ts_err e = TS_ERR_INIT;
+    int rc = ts_parquet_writer_add(r->pq, rec, &e);
+    if (rc == TS_ESCHEMA) {
+        ts_err re = TS_ERR_INIT;
+        re.code = TS_ESCHEMA;
+        if (r->cur) {
+            re.file = ts_stream_path(r->cur);
+            re.line = ts_stream_line(r->cur);
+            re.byte = ts_stream_offset(r->cur);
+        }
+        snprintf(re.msg, sizeof re.msg, "Parquet output: %.200s", e.msg);
+        return run_reject(r, &re, NULL, 0);
+    }
+    if (rc) {
+        char msg[512];
+        ts_err_format(&e, msg, sizeof msg);
+        cli_error(r->cmd, "%s", msg);
+        r->exit_code = EXIT_IO;
+        r->stop = true;
+        return EXIT_IO;
+    }
+    r->st.written++;
+    return 0;
+}
+
 int run_emit(cli_run *r, const ts_json *rec)
 {
+    if (r->pq)
+        return emit_parquet(r, rec);
     size_t mark = r->line.len;
     int rc = ts_json_write(&r->line, rec);
     if (!rc)
@@ -309,6 +358,16 @@ int run_end(cli_run *r)
      * incomplete. Rejects are kept — they explain the failure. */
     if (!r->exit_code || r->keep_output_on_data_error)
         flush_lines(r);
+    if (r->pq) {
+        if (r->exit_code && !(r->exit_code == EXIT_DATA && r->keep_output_on_data_error))
+            ts_parquet_writer_abort(r->pq);
+        else if (ts_parquet_writer_close(r->pq, &e)) {
+            ts_err_format(&e, msg, sizeof msg);
+            cli_error(r->cmd, "%s", msg);
+            r->exit_code = EXIT_IO;
+        }
+        r->pq = NULL;
+    }
     if (r->out) {
         if (r->exit_code && !(r->exit_code == EXIT_DATA && r->keep_output_on_data_error))
             ts_out_abort(r->out);

@@ -32,5 +32,20 @@ for t in tests/cli/*.sh; do
     echo "$out" | sed 's/^/  /' | tail -n 20
   fi
 done
+echo "== Parquet interoperability with DuckDB (tests/interop)"
+if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
+  sh tests/interop/run.sh "$BUILD" > "$BUILD/interop.log" 2>&1
+  grep -E '^(FAIL|interop:)' "$BUILD/interop.log" | head -n 40
+  line=$(tail -n 1 "$BUILD/interop.log")
+  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+  f=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+  if [ -z "$p" ]; then
+    echo "interop run did not finish:"; tail -n 20 "$BUILD/interop.log"; p=0; f=1
+  fi
+  echo "$p passed, $f failed (interop)"
+  total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+else
+  echo "node/npm missing: interop not run"; total_fail=$((total_fail + 1))
+fi
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
