@@ -257,6 +257,8 @@ int cmd_import(int argc, char **argv)
     ic.r = &r;
     if ((rc = run_begin(&r, "import", &c, c.output)))
         return rc;
+    if (ic.fmt)
+        r.sopts.columns = ic.fmt->columns; /* Parquet: read only these */
     if (ic.fmt && open_format(&ic)) {
         r.exit_code = ic.fatal;
         c.quiet = true; /* nothing was read: no summary to give */

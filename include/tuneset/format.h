@@ -77,6 +77,9 @@ typedef struct ts_format {
     const char *summary; /* one line for `import --list` */
     const char *kinds;   /* "sft", "pref" or "sft,pref"; the first is the default */
     const char *options; /* comma-separated option names it reads, e.g. "top-k,pairs,lang" */
+    /* The top-level fields the format reads, NULL-terminated, so a Parquet
+     * input decodes only those columns; NULL = every column. */
+    const char *const *columns;
     bool aggregates;
     const char *unit;    /* unit of `read` when aggregating */
     /* 0..100: how sure this format is that `first` (the first input record)

@@ -33,6 +33,9 @@ typedef enum ts_framing {
 typedef struct ts_stream_opts {
     ts_json_opts json;
     size_t max_record; /* bytes in one line / element; default 64 MiB */
+    /* Parquet input: the top-level fields to decode (NULL-terminated;
+     * NULL = all). JSON input ignores it. */
+    const char *const *columns;
     ts_framing framing;
 } ts_stream_opts;
 

@@ -31,7 +31,10 @@ static int alpaca_record(void *state, const ts_json *in, ts_sink *sink, ts_arena
     return fmt_instruct_record(&spec, state, in, sink, a, err);
 }
 
+static const char *const alpaca_columns[] = {"instruction", "input", "output", NULL};
+
 const ts_format ts_format_alpaca = {
+    .columns = alpaca_columns,
     .name = "alpaca",
     .summary = "Stanford Alpaca {instruction, input, output} (JSON array or JSONL)",
     .kinds = "sft",

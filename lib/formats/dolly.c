@@ -31,7 +31,10 @@ static int dolly_record(void *state, const ts_json *in, ts_sink *sink, ts_arena 
     return fmt_instruct_record(&spec, state, in, sink, a, err);
 }
 
+static const char *const dolly_columns[] = {"instruction", "context", "response", "category", NULL};
+
 const ts_format ts_format_dolly = {
+    .columns = dolly_columns,
     .name = "dolly",
     .summary = "Databricks Dolly 15k {instruction, context, response, category} (JSONL)",
     .kinds = "sft",

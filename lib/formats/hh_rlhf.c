@@ -265,7 +265,12 @@ static void hh_close(void *state)
     free(st);
 }
 
+/* transcript: only to recognize a file of the red-team schema */
+
+static const char *const hh_rlhf_columns[] = {"chosen", "rejected", "transcript", NULL};
+
 const ts_format ts_format_hh_rlhf = {
+    .columns = hh_rlhf_columns,
     .name = "hh-rlhf",
     .summary = "Anthropic HH-RLHF {chosen, rejected} transcripts (JSONL, .gz)",
     .kinds = "pref",

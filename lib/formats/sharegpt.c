@@ -283,7 +283,10 @@ static void sharegpt_close(void *state)
     free(st);
 }
 
+static const char *const sharegpt_columns[] = {"id", "conversations", "lang", "model", NULL};
+
 const ts_format ts_format_sharegpt = {
+    .columns = sharegpt_columns,
     .name = "sharegpt",
     .summary = "ShareGPT / Vicuna {id, conversations: [{from, value}]} (JSON array or JSONL)",
     .kinds = "sft",

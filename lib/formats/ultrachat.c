@@ -151,7 +151,10 @@ static void ultrachat_close(void *state)
     free(st);
 }
 
+static const char *const ultrachat_columns[] = {"id", "data", "prompt", "prompt_id", "messages", NULL};
+
 const ts_format ts_format_ultrachat = {
+    .columns = ultrachat_columns,
     .name = "ultrachat",
     .summary = "UltraChat {id, data: [turns]} or ultrachat_200k {prompt_id, messages} (JSONL)",
     .kinds = "sft",

@@ -104,7 +104,10 @@ int ts_stream_open(ts_stream **out, const char *path, const ts_stream_opts *opts
     s->path = strcmp(path, "-") ? path : "<stdin>";
     s->line = 1;
     if (strcmp(path, "-") && ts_parquet_sniff(path)) {
-        int rc = ts_parquet_open(&s->pq, path, NULL, err);
+        ts_parquet_opts po = {.columns = s->o.columns};
+        while (s->o.columns && s->o.columns[po.ncolumns])
+            po.ncolumns++;
+        int rc = ts_parquet_open(&s->pq, path, &po, err);
         if (rc) {
             ts_stream_close(s);
             return rc;
