@@ -61,7 +61,8 @@ bench: deps
 	@sh scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all
 	@sh bench/run.sh
-	@if [ -f bench/run_import.sh ]; then sh bench/run_import.sh; fi
+	@sh bench/run_import.sh
+	@sh bench/run_parquet.sh
 
 # The whole test suite under AddressSanitizer and UBSan, in its own tree.
 asan:
