@@ -7,7 +7,9 @@
  * same way. Values:
  *   BOOLEAN            true / false
  *   INT32, INT64       number (unsigned annotations printed unsigned)
- *   FLOAT, DOUBLE      shortest round-trip number; NaN and infinities null
+ *   FLOAT, DOUBLE      shortest round-trip number laid out as Python's
+ *                      repr: "8.0", "0.5", "1e-05", "1e+300"; NaN and
+ *                      infinities null
  *   DECIMAL            number text with the scale applied ("12.50")
  *   DATE               "YYYY-MM-DD"
  *   TIME               "HH:MM:SS[.fff[fff[fff]]]"
@@ -20,7 +22,8 @@
  *   LIST / repeated    array (empty lists are [])
  *   MAP                object when keys are strings, else an array of
  *                      {"key": ..., "value": ...}
- *   struct             object;  missing (null) at any level: null
+ *   struct             object;  missing (null) at any level: null, except
+ *                      the writer's absent fields (see keep_absent)
  * Codecs: UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW (and Hadoop LZ4).
  * Corrupt files fail with a reason naming the file; they never crash,
  * hang or allocate past the caps. A reader is not thread-safe; separate
@@ -47,6 +50,11 @@ typedef struct ts_parquet_opts {
     /* Cap on one row group's decoded data (pages, values, levels); a row
      * group over it is an error. 0 = TS_PARQUET_DEFAULT_MAX_ROW_GROUP. */
     size_t max_row_group_bytes;
+    /* Files from tuneset's writer name the fields some records lacked
+     * ("tuneset.absent_fields"); they are left out of a row where null,
+     * so the records read back as written. true = keep them as null, as
+     * readers that do not know the key show them. */
+    bool keep_absent;
 } ts_parquet_opts;
 
 #define TS_PARQUET_DEFAULT_MAX_ROW_GROUP ((size_t)2 << 30)

@@ -167,7 +167,19 @@ static int emit_struct(pq_asm *m, const pq_node *n, const bool *wanted)
         uint32_t ci = n->children[i];
         if (wanted && !wanted[ci])
             continue;
-        const pq_str *name = &m->s->nodes[ci].el->name;
+        const pq_node *c = &m->s->nodes[ci];
+        if (m->omit && m->omit[ci] && c->el->repetition == PQ_OPTIONAL) {
+            /* A field the record never had: leave the key out, not null. */
+            int def, rc;
+            if ((rc = peek_def(m, c, &def)))
+                return rc;
+            if (def < c->def) {
+                if ((rc = skip_entry(m, c, c->def, c->rep)))
+                    return rc;
+                continue;
+            }
+        }
+        const pq_str *name = &c->el->name;
         ts_jb_str(m->b, name->p, name->n);
         int rc = emit_field(m, ci);
         if (rc)

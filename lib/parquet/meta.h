@@ -193,5 +193,9 @@ typedef struct pq_schema {
 int pq_schema_build(const pq_filemeta *m, ts_arena *a, pq_schema *s, ts_err *err);
 /* Dotted path of a node ("messages.list.element.role") into out. */
 void pq_schema_path(const pq_schema *s, uint32_t node, char *out, size_t cap);
+/* The struct fields named by the writer's key-value metadata
+ * "tuneset.absent_fields", as *omit[node] (allocated in a); *omit stays
+ * NULL when the file names none. Returns 0 or TS_ENOMEM. */
+int pq_absent_mark(const pq_filemeta *m, const pq_schema *s, ts_arena *a, bool **omit);
 
 #endif

@@ -116,11 +116,14 @@ static int setup(ts_parquet *pq, const ts_parquet_opts *o, ts_err *err)
             want = strlen(o->columns[k]) == name->n && !memcmp(o->columns[k], name->p, name->n);
         pq->wanted[ci] = want;
     }
+    if (!(o && o->keep_absent) && pq_absent_mark(&pq->meta, s, &pq->meta_arena, &pq->omit))
+        return fail(pq, err, TS_ENOMEM, 0, "%s", "out of memory");
     pq->budget.cap = o && o->max_row_group_bytes ? o->max_row_group_bytes : TS_PARQUET_DEFAULT_MAX_ROW_GROUP;
     pq->scratch.arena = &pq->rg_arena;
     pq->scratch.budget = &pq->budget;
     ts_jb_init(&pq->jb, NULL);
-    pq->as = (pq_asm){.s = s, .cols = pq->cols, .pos = pq->pos, .vpos = pq->vpos, .wanted = pq->wanted, .b = &pq->jb};
+    pq->as = (pq_asm){.s = s, .cols = pq->cols, .pos = pq->pos, .vpos = pq->vpos, .wanted = pq->wanted,
+                      .omit = pq->omit, .b = &pq->jb};
     return 0;
 }
 

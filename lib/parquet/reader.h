@@ -15,6 +15,7 @@ struct ts_parquet {
     pq_filemeta meta;
     pq_schema schema;
     bool *wanted; /* by node: top-level fields to read */
+    bool *omit;   /* by node, or NULL: fields left out where null */
 
     /* the row group being read */
     ts_arena rg_arena;

@@ -20,7 +20,8 @@ bool pq_is_text(const pq_schema_el *el);
  * scale is out of 0..200 (the caller falls back to base64). */
 enum { PQ_DECIMAL_TEXT = 420, PQ_NUMBER_TEXT = 48 };
 int pq_text_decimal(char out[PQ_DECIMAL_TEXT], const uint8_t *p, size_t n, int32_t scale);
-/* Shortest round-trip text of x (as a float when single); -1 for NaN and
+/* Shortest round-trip text of x (as a float when single), laid out as
+ * Python's repr ("8.0", "0.5", "1e-05", "1e+300"); -1 for NaN and
  * infinities. */
 int pq_text_shortest(char out[PQ_NUMBER_TEXT], double x, bool single);
 
@@ -29,6 +30,8 @@ typedef struct pq_asm {
     pq_colbuf *cols;    /* by leaf index; only projected leaves are filled */
     size_t *pos, *vpos; /* by leaf index: next entry, next value */
     const bool *wanted; /* by node index of top-level fields: projected */
+    const bool *omit;   /* by node index, or NULL: struct fields left out
+                           where null (the writer's absent fields) */
     ts_jb *b;
     ts_arena *a;
     int soft;         /* per-row problem (TS_EUTF8) found while building */

@@ -105,10 +105,15 @@ int pq_text_decimal(char out[PQ_DECIMAL_TEXT], const uint8_t *p, size_t n, int32
 }
 
 /* Shortest text that reads back to the same float or double, laid out
- * like JavaScript numbers: fixed notation for exponents from -6 to 20
- * ("100", "0.001"), scientific beyond ("1e+300"). A value printable in
- * DIG digits prints back exactly (the DIG guarantee), so only DIG, DIG+1
- * and DIG+2 significant digits need trying (trailing zeros dropped). */
+ * as Python's repr (and DuckDB) print doubles: fixed notation for decimal
+ * exponents from -4 to 15, with ".0" on whole numbers ("8.0", "0.0001",
+ * "1e+16" is already scientific), scientific beyond with at least two
+ * exponent digits ("1e-05", "1.5e+300"). So a column stays visibly
+ * floating point, and JSON written by Python comes back byte for byte.
+ * A value printable in DIG digits prints back exactly (the DIG
+ * guarantee), so only DIG, DIG+1 and DIG+2 significant digits need
+ * trying (trailing zeros dropped); the shortest that round-trips is the
+ * correctly rounded one, as Python's repr picks. */
 int pq_text_shortest(char out[PQ_NUMBER_TEXT], double x, bool single)
 {
     if (x != x || x - x != 0)
@@ -136,14 +141,14 @@ int pq_text_shortest(char out[PQ_NUMBER_TEXT], double x, bool single)
     int o = 0;
     if (neg)
         out[o++] = '-';
-    if (exp >= 21 || exp < -6) {
+    if (exp >= 16 || exp < -4) {
         out[o++] = d[0];
         if (nd > 1) {
             out[o++] = '.';
             memcpy(out + o, d + 1, (size_t)nd - 1);
             o += nd - 1;
         }
-        o += snprintf(out + o, PQ_NUMBER_TEXT - (size_t)o, "e%c%d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+        o += snprintf(out + o, PQ_NUMBER_TEXT - (size_t)o, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
     } else if (exp < 0) {
         out[o++] = '0';
         out[o++] = '.';
@@ -156,6 +161,10 @@ int pq_text_shortest(char out[PQ_NUMBER_TEXT], double x, bool single)
             if (i == exp + 1)
                 out[o++] = '.';
             out[o++] = i < nd ? d[i] : '0';
+        }
+        if (nd <= exp + 1) { /* a whole number: keep it a float */
+            out[o++] = '.';
+            out[o++] = '0';
         }
     }
     return o;

@@ -18,7 +18,7 @@
 #                  BUILD/libtuneset.a, which reaches every writer option)
 #   --section S    read, write or all (the default)
 #   --only GLOB    only the files whose name matches GLOB (e.g. 'conv_v2_*',
-#                  'w_sft_*'; writer names are INPUT_CODEC)
+#                  'w_sft_*'; writer names are INPUT_CODEC and INPUT_python)
 #   --keep DIR     generate into DIR and keep it (default: a temporary folder)
 # The last line is "N passed, N failed"; the exit code is 1 on any failure.
 BUILD=build

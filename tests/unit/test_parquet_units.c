@@ -1,6 +1,8 @@
 /* Parquet reader internals: the Thrift compact decoder, the RLE /
  * bit-packed hybrid, and how values become JSON text (shortest numbers,
  * decimals, timestamps). */
+#include <math.h>
+
 #include "../../lib/parquet/rows.h"
 #include "../../lib/parquet/thrift.h"
 #include "test.h"
@@ -110,32 +112,51 @@ static const char *text_of(const pq_schema_el *el, pq_val v)
     return out;
 }
 
+/* Floats print as Python's repr does: shortest round-trip digits, ".0"
+ * on whole numbers, scientific below 1e-4 and from 1e16 with two or more
+ * exponent digits. Python-written JSON then round-trips byte for byte. */
 TEST(parquet_numbers_are_shortest_round_trip_text)
 {
     pq_schema_el d = {.type = PQ_DOUBLE, .converted = PQ_CT_NONE}, f = {.type = PQ_FLOAT, .converted = PQ_CT_NONE};
+    static const struct {
+        double x;
+        const char *text;
+    } doubles[] = {
+        {8.0, "8.0"},
+        {100.0, "100.0"},
+        {0.5, "0.5"},
+        {0.1, "0.1"},
+        {123.456, "123.456"},
+        {0.0001, "0.0001"},
+        {0.00001, "1e-05"},
+        {2.5e-7, "2.5e-07"},
+        {1e15, "1000000000000000.0"},
+        {1e16, "1e+16"},
+        {1234567890123456.7, "1234567890123456.8"},
+        {123456789012345680000.0, "1.2345678901234568e+20"},
+        {1e300, "1e+300"},
+        {-1e-300, "-1e-300"},
+        {1.7976931348623157e308, "1.7976931348623157e+308"},
+        {5e-324, "5e-324"},
+        {0.30000000000000004, "0.30000000000000004"},
+        {0.0, "0.0"},
+        {-0.0, "-0.0"},
+    };
     pq_val v;
-    v.u.d = 100.0;
-    CHECK_STR(text_of(&d, v), "100");
-    v.u.d = 0.1;
-    CHECK_STR(text_of(&d, v), "0.1");
-    v.u.d = 1e21;
-    CHECK_STR(text_of(&d, v), "1e+21");
-    v.u.d = 123456789012345680000.0;
-    CHECK_STR(text_of(&d, v), "123456789012345680000");
-    v.u.d = 1e-7;
-    CHECK_STR(text_of(&d, v), "1e-7");
-    v.u.d = 0.000001;
-    CHECK_STR(text_of(&d, v), "0.000001");
-    v.u.d = 5e-324;
-    CHECK_STR(text_of(&d, v), "5e-324");
-    v.u.d = 0.30000000000000004;
-    CHECK_STR(text_of(&d, v), "0.30000000000000004");
-    v.u.d = -0.0;
-    CHECK_STR(text_of(&d, v), "-0");
+    for (size_t i = 0; i < sizeof doubles / sizeof *doubles; i++) {
+        v.u.d = doubles[i].x;
+        CHECK_STR(text_of(&d, v), doubles[i].text);
+    }
+    v.u.d = INFINITY;
+    CHECK_STR(text_of(&d, v), "null");
     v.u.f = 0.1f;
     CHECK_STR(text_of(&f, v), "0.1");
     v.u.f = 16777216.0f;
-    CHECK_STR(text_of(&f, v), "16777216");
+    CHECK_STR(text_of(&f, v), "16777216.0");
+    v.u.f = 3.0f;
+    CHECK_STR(text_of(&f, v), "3.0");
+    v.u.f = 3.4028235e38f;
+    CHECK_STR(text_of(&f, v), "3.4028235e+38");
     v.u.f = 1.17549435e-38f;
     CHECK_STR(text_of(&f, v), "1.1754944e-38");
 }
