@@ -7,49 +7,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../json/scan.h"
 #include "rows.h"
 
-/* Eight bytes at a time: a word of ASCII that needs no escaping (no
- * control character, '"' or '\\') is the common case in text columns. */
-static bool ascii_plain8(const uint8_t *p)
-{
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    uint64_t x;
-    memcpy(&x, p, 8);
-    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-    uint64_t bad = x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b);
-    return !(bad & highs);
-}
-
+/* The JSON layer's vector scanners: one pass finds whether the text needs
+ * escaping and whether it has non-ASCII bytes, which are then validated. */
 bool pq_utf8_check(const uint8_t *s, size_t n, bool *plain)
 {
+    const uint8_t *end = s + n, *p = s;
+    uint8_t high = 0;
     bool pl = true;
-    size_t i = 0;
-    while (i < n) {
-        if (n - i >= 16 && ascii_plain8(s + i) && ascii_plain8(s + i + 8)) {
-            i += 16;
-            continue;
-        }
-        uint8_t c = s[i];
-        if (c < 0x80) {
-            if (c < 0x20 || c == '"' || c == '\\')
-                pl = false;
-            i++;
-            continue;
-        }
-        size_t k = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : 1;
-        if (c < 0xc2 || c > 0xf4 || n - i <= k)
-            return false;
-        uint32_t cp = c & (0x3f >> k);
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xc0) != 0x80)
-                return false;
-            cp = cp << 6 | (s[i + j] & 0x3f);
-        }
-        if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        i += k + 1;
+    for (;;) {
+        p = tsj_scan_escape(p, end, &high);
+        if (p >= end)
+            break;
+        pl = false; /* a quote, backslash or control byte: fine, but escaped */
+        p++;
     }
+    if (high && tsj_utf8_validate(s, end) != end)
+        return false;
     *plain = pl;
     return true;
 }
