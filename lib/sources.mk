@@ -5,4 +5,5 @@ LIB_SRCS := \
   $(wildcard lib/io/*.c) \
   $(wildcard lib/record/*.c) \
   $(wildcard lib/formats/*.c) \
+  $(wildcard lib/curate/*.c) \
   $(wildcard lib/parquet/*.c)
