@@ -121,6 +121,10 @@ int cmd_cat(int argc, char **argv);
 int cmd_head(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_dedup(int argc, char **argv);
+int cmd_split(int argc, char **argv);
+int cmd_mix(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 int cmd_parquet(int argc, char **argv);
 
 #endif

@@ -11,6 +11,10 @@ static const cli_cmd commands[] = {
     {"cat", cmd_cat, "read records (JSONL, JSON array; .gz/.zst) and write canonical JSONL"},
     {"head", cmd_head, "write the first N records"},
     {"import", cmd_import, "import a public dataset (alpaca, dolly, oasst1, sharegpt, hh-rlhf, ...) into canonical records"},
+    {"dedup", cmd_dedup, "remove exact and near-duplicate records (MinHash + LSH)"},
+    {"split", cmd_split, "assign records to train/test/... splits (seeded; --group-by, --stratify)"},
+    {"mix", cmd_mix, "combine sources by weight or count (seeded up/down-sampling)"},
+    {"stats", cmd_stats, "counts, turns, lengths, languages, categories, score gaps and duplicates"},
     {"parquet", cmd_parquet, "show a Parquet file's schema (parquet schema FILE) or row groups (parquet meta FILE)"},
     {"validate", cmd_validate, "check records against the canonical shapes; exit 0 only if all pass"},
 };

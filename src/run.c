@@ -347,43 +347,42 @@ static int write_stats(cli_run *r, double secs)
     return rc;
 }
 
+static void report_io(cli_run *r, const ts_err *e)
+{
+    char msg[512];
+    ts_err_format(e, msg, sizeof msg);
+    cli_error(r->cmd, "%s", msg);
+    r->exit_code = EXIT_IO;
+}
+
 int run_end(cli_run *r)
 {
     double secs = since(&r->t0);
     if (r->progress_shown)
         fputs("\r\033[K", stderr);
     ts_err e = TS_ERR_INIT;
-    char msg[512];
     /* A failed run leaves no output under the final name: the data is
      * incomplete. Rejects are kept — they explain the failure. */
     if (!r->exit_code || r->keep_output_on_data_error)
         flush_lines(r);
+    bool keep = !r->exit_code || (r->exit_code == EXIT_DATA && r->keep_output_on_data_error);
     if (r->pq) {
-        if (r->exit_code && !(r->exit_code == EXIT_DATA && r->keep_output_on_data_error))
+        if (!keep)
             ts_parquet_writer_abort(r->pq);
-        else if (ts_parquet_writer_close(r->pq, &e)) {
-            ts_err_format(&e, msg, sizeof msg);
-            cli_error(r->cmd, "%s", msg);
-            r->exit_code = EXIT_IO;
-        }
+        else if (ts_parquet_writer_close(r->pq, &e))
+            report_io(r, &e);
         r->pq = NULL;
     }
     if (r->out) {
-        if (r->exit_code && !(r->exit_code == EXIT_DATA && r->keep_output_on_data_error))
+        if (!keep)
             ts_out_abort(r->out);
-        else if (ts_out_commit(r->out, &e)) {
-            ts_err_format(&e, msg, sizeof msg);
-            cli_error(r->cmd, "%s", msg);
-            r->exit_code = EXIT_IO;
-        }
+        else if (ts_out_commit(r->out, &e))
+            report_io(r, &e);
         r->out = NULL;
     }
     if (r->rej) {
-        if (ts_out_commit(r->rej, &e)) {
-            ts_err_format(&e, msg, sizeof msg);
-            cli_error(r->cmd, "%s", msg);
-            r->exit_code = EXIT_IO;
-        }
+        if (ts_out_commit(r->rej, &e))
+            report_io(r, &e);
         r->rej = NULL;
     }
     if (r->c->stats && write_stats(r, secs) && !r->exit_code)

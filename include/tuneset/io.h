@@ -31,7 +31,9 @@ void ts_in_close(ts_in *in);
 
 typedef struct ts_out ts_out;
 
-/* Opens path for atomic writing ("-" = standard output, written through). */
+/* Opens path for atomic writing ("-" = standard output, written through).
+ * path is borrowed: errors from any call on this output name it, so keep
+ * it alive until commit or abort returns. */
 int ts_out_open(ts_out **out, const char *path, ts_err *err);
 int ts_out_write(ts_out *o, const void *p, size_t n, ts_err *err);
 /* Flushes, finishes compression, and renames into place; frees o. */

@@ -20,6 +20,7 @@ struct ts_out {
     bool direct; /* stdout or a device/FIFO: written through, no temp file */
     ts_codec codec;
     char *path, *tmp;
+    const char *name; /* the caller's path, borrowed: errors point to it */
     int temp_slot;
     unsigned char *buf; /* uncompressed bytes waiting to be written */
     size_t len;
@@ -36,7 +37,7 @@ static int out_fail(ts_out *o, ts_err *err, int code, const char *what)
 {
     if (err) {
         ts_err_set(err, code, "%s%s%s", what, errno ? ": " : "", errno ? strerror(errno) : "");
-        err->file = o ? o->path : NULL;
+        err->file = o ? o->name : NULL;
         err->line = 0;
         err->byte = UINT64_MAX;
     }
@@ -64,6 +65,7 @@ int ts_out_open(ts_out **out, const char *path, ts_err *err)
     if (!o)
         return ts_err_set(err, TS_ENOMEM, NULL);
     o->temp_slot = -1;
+    o->name = path;
     o->path = strdup(path);
     o->buf = malloc(OUT_BUF);
     if (!o->path || !o->buf) {

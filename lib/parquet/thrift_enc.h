@@ -29,6 +29,9 @@ typedef struct pqw_tenc {
     int err; /* first TS_E* code, 0 while all is well */
 } pqw_tenc;
 
+/* Appends v as a ULEB128 varint (thrift's, and the RLE run headers'). */
+int pqw_put_varint(ts_buf *out, uint64_t v);
+
 /* Starts the top-level struct; out is appended to, never reset. */
 void pqw_t_init(pqw_tenc *t, ts_buf *out);
 

@@ -14,7 +14,7 @@ static void put(pqw_tenc *t, const void *p, size_t n)
         t->err = ts_buf_append(t->out, p, n);
 }
 
-static void varint(pqw_tenc *t, uint64_t v)
+int pqw_put_varint(ts_buf *out, uint64_t v)
 {
     uint8_t b[10];
     size_t n = 0;
@@ -23,7 +23,13 @@ static void varint(pqw_tenc *t, uint64_t v)
         v >>= 7;
     }
     b[n++] = (uint8_t)v;
-    put(t, b, n);
+    return ts_buf_append(out, b, n);
+}
+
+static void varint(pqw_tenc *t, uint64_t v)
+{
+    if (!t->err)
+        t->err = pqw_put_varint(t->out, v);
 }
 
 static uint64_t zigzag(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }

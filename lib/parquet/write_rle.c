@@ -4,6 +4,7 @@
  * header holds, which every reader accepts. */
 #include <string.h>
 
+#include "thrift_enc.h"
 #include "write_int.h"
 
 enum { MAX_GROUPS = 63 };
@@ -18,17 +19,6 @@ int pqw_bit_width(uint64_t max)
     return w;
 }
 
-static int varint(ts_buf *out, uint64_t v)
-{
-    uint8_t b[10];
-    size_t n = 0;
-    while (v >= 0x80) {
-        b[n++] = (uint8_t)(v | 0x80);
-        v >>= 7;
-    }
-    b[n++] = (uint8_t)v;
-    return ts_buf_append(out, b, n);
-}
 
 static int rle_run(ts_buf *out, uint32_t value, size_t count, int bw)
 {
@@ -36,7 +26,7 @@ static int rle_run(ts_buf *out, uint32_t value, size_t count, int bw)
     int nb = (bw + 7) / 8;
     for (int i = 0; i < nb; i++)
         b[i] = (uint8_t)(value >> (8 * i));
-    int rc = varint(out, (uint64_t)count << 1);
+    int rc = pqw_put_varint(out, (uint64_t)count << 1);
     return rc ? rc : ts_buf_append(out, b, (size_t)nb);
 }
 
@@ -44,7 +34,7 @@ static int rle_run(ts_buf *out, uint32_t value, size_t count, int bw)
 static int packed_run(ts_buf *out, const uint32_t *v, size_t n, int bw)
 {
     size_t groups = (n + 7) / 8;
-    int rc = varint(out, (uint64_t)groups << 1 | 1);
+    int rc = pqw_put_varint(out, (uint64_t)groups << 1 | 1);
     if (rc || (rc = ts_buf_reserve(out, groups * (size_t)bw)))
         return rc;
     uint8_t *p = (uint8_t *)out->data + out->len;

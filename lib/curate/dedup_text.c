@@ -1,0 +1,202 @@
+/* The text dedup compares: normalized in one pass that also hashes each
+ * word, so exact keys and shingles come from the same scan. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tuneset/curate_dedup.h"
+#include "tuneset/error.h"
+
+/* Between turns: not whitespace, so it survives normalization and keeps
+ * ["a b", "c"] apart from ["a", "b c"]; a word boundary for shingles. */
+#define TURN_SEP '\x1e'
+
+void ts_dedup_text_init(ts_dedup_text *t)
+{
+    ts_buf_init(&t->norm, 0);
+    t->words = NULL;
+    t->nwords = t->capwords = 0;
+    t->keys_only = false;
+}
+
+void ts_dedup_text_release(ts_dedup_text *t)
+{
+    ts_buf_release(&t->norm);
+    free(t->words);
+    t->words = NULL;
+    t->nwords = t->capwords = 0;
+}
+
+static int words_room(ts_dedup_text *t, size_t more)
+{
+    if (t->nwords + more <= t->capwords)
+        return 0;
+    size_t cap = t->capwords ? t->capwords : 256;
+    while (cap < t->nwords + more)
+        cap *= 2;
+    uint64_t *w = realloc(t->words, cap * sizeof *w);
+    if (!w)
+        return TS_ENOMEM;
+    t->words = w;
+    t->capwords = cap;
+    return 0;
+}
+
+static inline bool is_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* 0x80 in each byte of x that is zero (exact, no false positives). */
+static inline uint64_t zero_bytes(uint64_t x)
+{
+    return ~(((x & ~HIGHS) + ~HIGHS) | x | ~HIGHS);
+}
+
+/* Exact keys only: the same normalization without word hashing. Spaces
+ * are written eagerly (unless after a space, a separator or the start)
+ * and a trailing one trimmed. Eight bytes go at once when they hold no
+ * control byte, no two spaces in a row and no space that would be
+ * dropped, with ASCII capitals lowercased in the word (SWAR); this loop is
+ * the whole cost of exact dedup. */
+static char *normalize_only(const unsigned char *p, const unsigned char *end, char *out, const char *base)
+{
+    while (p < end) {
+        uint64_t v;
+        if (end - p >= 8) {
+            memcpy(&v, p, 8);
+            uint64_t ctrl = (v - ONES * 0x20) & ~v & HIGHS; /* bytes < 0x20 */
+            uint64_t sp = zero_bytes(v ^ (ONES * 0x20));
+            bool lead_ok = (v & 0xff) != ' ' || (out > base && out[-1] != ' ' && out[-1] != TURN_SEP);
+            if (!ctrl && !(sp & (sp << 8)) && lead_ok) {
+                uint64_t h = v & ~HIGHS;
+                uint64_t upper = ((h + ONES * (0x80 - 'A')) ^ (h + ONES * (0x80 - 'Z' - 1))) & ~v & HIGHS;
+                v |= upper >> 2; /* 0x80 >> 2 = 0x20: 'A' -> 'a' */
+                memcpy(out, &v, 8);
+                out += 8;
+                p += 8;
+                continue;
+            }
+        }
+        for (const unsigned char *stop = end - p > 8 ? p + 8 : end; p < stop; p++) {
+            unsigned c = *p;
+            if (is_space((unsigned char)c)) {
+                if (out > base && out[-1] != ' ' && out[-1] != TURN_SEP)
+                    *out++ = ' ';
+            } else {
+                *out++ = (char)(c - 'A' < 26u ? c + 32 : c);
+            }
+        }
+    }
+    if (out > base && out[-1] == ' ')
+        out--; /* trim */
+    return out;
+}
+
+int ts_dedup_text_add(ts_dedup_text *t, const char *s, size_t n)
+{
+    /* At most n/2 + 1 words and n + 1 bytes (separator) come from n bytes. */
+    if (ts_buf_reserve(&t->norm, n + 1) || words_room(t, n / 2 + 1))
+        return TS_ENOMEM;
+    char *out = t->norm.data + t->norm.len;
+    const char *base = t->norm.data;
+    if (t->norm.len)
+        *out++ = TURN_SEP;
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    if (t->keys_only) {
+        t->norm.len = (size_t)(normalize_only(p, end, out, base) - base);
+        return 0;
+    }
+    uint64_t *w = t->words + t->nwords;
+    bool in_word = false, gap = false;
+    uint64_t h = 0;
+    for (; p < end; p++) {
+        unsigned char c = *p;
+        if (is_space(c)) {
+            if (in_word) {
+                *w++ = h;
+                in_word = false;
+            }
+            gap = true;
+            continue;
+        }
+        if (gap && out > base && out[-1] != TURN_SEP)
+            *out++ = ' ';
+        gap = false;
+        if (c >= 'A' && c <= 'Z')
+            c += 32;
+        *out++ = (char)c;
+        if (!in_word) {
+            in_word = true;
+            h = 0xcbf29ce484222325ull;
+        }
+        h = (h ^ c) * 0x100000001b3ull; /* FNV-1a */
+    }
+    if (in_word)
+        *w++ = h;
+    t->norm.len = (size_t)(out - base);
+    t->nwords = (size_t)(w - t->words);
+    return 0;
+}
+
+static int add_value(ts_dedup_text *t, const ts_json *v)
+{
+    return ts_json_is(v, TS_JSON_STRING) ? ts_dedup_text_add(t, v->u.s, v->len) : 0;
+}
+
+/* Turns [from, to) of a message list, or the string itself. */
+static int add_turns(ts_dedup_text *t, const ts_json *msgs, size_t from, size_t to)
+{
+    if (ts_json_is(msgs, TS_JSON_STRING))
+        return add_value(t, msgs);
+    if (!ts_json_is(msgs, TS_JSON_ARRAY))
+        return 0;
+    for (size_t i = from; i < to && i < msgs->len; i++) {
+        int rc = add_value(t, ts_json_get(&msgs->u.items[i], "content"));
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int first_user(ts_dedup_text *t, const ts_json *msgs)
+{
+    if (ts_json_is(msgs, TS_JSON_STRING))
+        return add_value(t, msgs);
+    if (!ts_json_is(msgs, TS_JSON_ARRAY))
+        return 0;
+    for (size_t i = 0; i < msgs->len; i++)
+        if (ts_json_str_eq(ts_json_get(&msgs->u.items[i], "role"), "user"))
+            return add_value(t, ts_json_get(&msgs->u.items[i], "content"));
+    return 0;
+}
+
+int ts_dedup_text_of(ts_dedup_text *t, const ts_json *rec, ts_dedup_fields f)
+{
+    t->norm.len = 0;
+    t->nwords = 0;
+    const ts_json *msgs = ts_json_get(rec, "messages");
+    const ts_json *prompt = ts_json_get(rec, "prompt");
+    if (msgs) {
+        if (f == TS_DEDUP_FIELDS_FIRST_USER)
+            return first_user(t, msgs);
+        size_t to = msgs->len;
+        if (f == TS_DEDUP_FIELDS_PROMPT && ts_json_is(msgs, TS_JSON_ARRAY))
+            for (size_t i = msgs->len; i-- > 0;)
+                if (ts_json_str_eq(ts_json_get(&msgs->u.items[i], "role"), "assistant")) {
+                    to = i;
+                    break;
+                }
+        return add_turns(t, msgs, 0, to);
+    }
+    if (prompt) {
+        if (f == TS_DEDUP_FIELDS_FIRST_USER)
+            return first_user(t, prompt);
+        int rc = add_turns(t, prompt, 0, SIZE_MAX);
+        if (!rc && f == TS_DEDUP_FIELDS_ALL)
+            rc = add_turns(t, ts_json_get(rec, "chosen"), 0, SIZE_MAX);
+        if (!rc && f == TS_DEDUP_FIELDS_ALL)
+            rc = add_turns(t, ts_json_get(rec, "rejected"), 0, SIZE_MAX);
+        return rc;
+    }
+    return add_value(t, ts_json_get(rec, "text"));
+}
