@@ -108,6 +108,12 @@ int run_inputs(cli_run *r, char **paths, int n, cli_record_fn fn, void *ctx);
 /* Writes rec to the output as one JSON line and counts it written. */
 int run_emit(cli_run *r, const ts_json *rec);
 void run_drop(cli_run *r, const char *rule);
+/* Ends the run: prints "tuneset CMD: msg", sets the exit code, stops
+ * reading. Returns code, so callers can `return run_fail(...)`. */
+int run_fail(cli_run *r, int code, const char *msg);
+/* The same with an error's text and position, after an optional prefix
+ * ("--report"). */
+int run_fail_err(cli_run *r, int code, const char *prefix, const ts_err *e);
 /* Handles a bad record: counts it, writes it to --rejects, and in fail
  * mode reports it and stops the run. raw may be NULL (the stream's raw). */
 int run_reject(cli_run *r, const ts_err *e, const char *raw, size_t rawlen);

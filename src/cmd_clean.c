@@ -22,12 +22,8 @@ static int on_record(cli_run *r, ts_json *rec, void *ctx)
         ts_err_set(&e, rc, "a turn grew too large in HTML to Markdown conversion");
         return run_reject(r, &e, NULL, 0);
     }
-    if (rc) {
-        cli_error(r->cmd, "out of memory");
-        r->exit_code = EXIT_IO;
-        r->stop = true;
-        return EXIT_IO;
-    }
+    if (rc)
+        return run_fail(r, EXIT_IO, "out of memory");
     if (res.rule) {
         run_drop(r, res.rule);
         return 0;

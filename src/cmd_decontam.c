@@ -14,27 +14,13 @@ typedef struct {
     uint64_t seen; /* records checked (for ids of records without one) */
 } decontam_ctx;
 
-static int fail(cli_run *r, int code, const char *what)
-{
-    cli_error(r->cmd, "%s", what);
-    r->exit_code = code;
-    r->stop = true;
-    return code;
-}
-
 static int flush_report(cli_run *r, decontam_ctx *x)
 {
     ts_err e = TS_ERR_INIT;
     int rc = ts_out_write(x->report, x->rb.data, x->rb.len, &e);
     x->rb.len = 0;
-    if (rc) {
-        char msg[512];
-        ts_err_format(&e, msg, sizeof msg);
-        cli_error(r->cmd, "--report: %s", msg);
-        r->exit_code = EXIT_IO;
-        r->stop = true;
-        return EXIT_IO;
-    }
+    if (rc)
+        return run_fail_err(r, EXIT_IO, "--report", &e);
     return 0;
 }
 
@@ -65,7 +51,7 @@ static int report(cli_run *r, decontam_ctx *x, const ts_json *rec, uint64_t i, c
     rc |= ts_json_write_string(b, m->field, strlen(m->field));
     rc |= ts_buf_append(b, "}\n", 2);
     if (rc)
-        return fail(r, EXIT_IO, "out of memory");
+        return run_fail(r, EXIT_IO, "out of memory");
     return b->len >= (1u << 20) ? flush_report(r, x) : 0;
 }
 
@@ -76,7 +62,7 @@ static int on_record(cli_run *r, ts_json *rec, void *ctx)
     ts_decontam_match m;
     int rc = ts_decontam_check_record(x->d, rec, &m);
     if (rc < 0)
-        return fail(r, EXIT_IO, "out of memory");
+        return run_fail(r, EXIT_IO, "out of memory");
     if (rc == 0)
         return run_emit(r, rec);
     run_drop(r, "contaminated");

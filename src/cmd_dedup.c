@@ -19,14 +19,6 @@ typedef struct {
     size_t n, cap;
 } dedup_ctx;
 
-static int fail_nomem(cli_run *r)
-{
-    cli_error(r->cmd, "out of memory");
-    r->exit_code = EXIT_IO;
-    r->stop = true;
-    return EXIT_IO;
-}
-
 static void put_id(ts_buf *b, const ts_dedup *d, uint64_t i)
 {
     size_t n;
@@ -56,19 +48,13 @@ static int removed(cli_run *r, dedup_ctx *x, uint64_t i, const ts_dedup_verdict 
     int k = snprintf(tail, sizeof tail, ",\"reason\":\"%s\",\"similarity\":%.6g}\n", exact ? "exact" : "near",
                      v->similarity);
     if (ts_buf_append(b, tail, (size_t)k))
-        return fail_nomem(r);
+        return run_fail(r, EXIT_IO, "out of memory");
     if (b->len >= (1u << 20)) {
         ts_err e = TS_ERR_INIT;
         int rc = ts_out_write(x->clusters, b->data, b->len, &e);
         b->len = 0;
-        if (rc) {
-            char msg[512];
-            ts_err_format(&e, msg, sizeof msg);
-            cli_error(r->cmd, "--clusters: %s", msg);
-            r->exit_code = EXIT_IO;
-            r->stop = true;
-            return EXIT_IO;
-        }
+        if (rc)
+            return run_fail_err(r, EXIT_IO, "--clusters", &e);
     }
     return 0;
 }
@@ -79,18 +65,18 @@ static int on_record(cli_run *r, ts_json *rec, void *ctx)
     uint64_t i = ts_dedup_count(x->d);
     ts_dedup_verdict v;
     if (ts_dedup_add(x->d, rec, &v))
-        return fail_nomem(r);
+        return run_fail(r, EXIT_IO, "out of memory");
     if (x->o.keep != TS_DEDUP_KEEP_FIRST) {
         if (x->n == x->cap) {
             size_t cap = x->cap ? x->cap * 2 : 4096;
             size_t *e = realloc(x->ends, cap * sizeof *e);
             if (!e)
-                return fail_nomem(r);
+                return run_fail(r, EXIT_IO, "out of memory");
             x->ends = e;
             x->cap = cap;
         }
         if (ts_json_write(&x->store, rec))
-            return fail_nomem(r);
+            return run_fail(r, EXIT_IO, "out of memory");
         x->ends[x->n++] = x->store.len;
         return 0;
     }
@@ -101,10 +87,10 @@ static int on_record(cli_run *r, ts_json *rec, void *ctx)
 static int replay(cli_run *r, dedup_ctx *x)
 {
     if (ts_dedup_resolve(x->d))
-        return fail_nomem(r);
+        return run_fail(r, EXIT_IO, "out of memory");
     ts_json_parser *ps = ts_json_parser_new(&r->sopts.json);
     if (!ps)
-        return fail_nomem(r);
+        return run_fail(r, EXIT_IO, "out of memory");
     int rc = 0;
     for (size_t i = 0; i < x->n && !rc && !r->stop; i++) {
         ts_dedup_verdict v;
@@ -118,7 +104,7 @@ static int replay(cli_run *r, dedup_ctx *x)
         ts_err e = TS_ERR_INIT;
         ts_arena_reset(&r->arena);
         if (ts_json_parser_parse(ps, x->store.data + from, x->ends[i] - from, &r->arena, &rec, &e)) {
-            rc = fail_nomem(r); /* we wrote this JSON: only memory can fail */
+            rc = run_fail(r, EXIT_IO, "out of memory"); /* we wrote this JSON: only memory can fail */
             break;
         }
         rc = run_emit(r, rec);

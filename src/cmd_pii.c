@@ -30,12 +30,8 @@ static int on_record(cli_run *r, ts_json *rec, void *ctx)
         snprintf(e.msg, sizeof e.msg, "record is not a JSON object");
         return run_reject(r, &e, NULL, 0);
     }
-    if (rc) {
-        cli_error(r->cmd, "out of memory");
-        r->exit_code = EXIT_IO;
-        r->stop = true;
-        return EXIT_IO;
-    }
+    if (rc)
+        return run_fail(r, EXIT_IO, "out of memory");
     if (res.total) {
         x->with_pii++;
         for (int t = 0; t < TS_PII_NTYPES; t++)

@@ -24,14 +24,8 @@ static int flush(cli_run *r, split_ctx *x, int i)
     ts_err e = TS_ERR_INIT;
     int rc = x->buf[i].len ? ts_out_write(x->out[i], x->buf[i].data, x->buf[i].len, &e) : 0;
     x->buf[i].len = 0;
-    if (rc) {
-        char msg[512];
-        ts_err_format(&e, msg, sizeof msg);
-        cli_error(r->cmd, "%s", msg);
-        r->exit_code = EXIT_IO;
-        r->stop = true;
-        return EXIT_IO;
-    }
+    if (rc)
+        return run_fail_err(r, EXIT_IO, NULL, &e);
     return 0;
 }
 

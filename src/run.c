@@ -87,6 +87,24 @@ void run_progress(cli_run *r)
     r->progress_shown = true;
 }
 
+int run_fail(cli_run *r, int code, const char *msg)
+{
+    cli_error(r->cmd, "%s", msg);
+    r->exit_code = code;
+    r->stop = true;
+    return code;
+}
+
+int run_fail_err(cli_run *r, int code, const char *prefix, const ts_err *e)
+{
+    char msg[600];
+    ts_err_format(e, msg, sizeof msg);
+    cli_error(r->cmd, "%s%s%s", prefix ? prefix : "", prefix ? ": " : "", msg);
+    r->exit_code = code;
+    r->stop = true;
+    return code;
+}
+
 /* Records are encoded into r->line back to back and handed to the output
  * in blocks of about 1 MiB: one copy less than writing each line. */
 enum { EMIT_BLOCK = 1 << 20 };
@@ -98,14 +116,8 @@ static int flush_lines(cli_run *r)
     if (r->out && r->line.len)
         rc = ts_out_write(r->out, r->line.data, r->line.len, &e);
     r->line.len = 0;
-    if (rc) {
-        char msg[512];
-        ts_err_format(&e, msg, sizeof msg);
-        cli_error(r->cmd, "%s", msg);
-        r->exit_code = EXIT_IO;
-        r->stop = true;
-        return EXIT_IO;
-    }
+    if (rc)
+        return run_fail_err(r, EXIT_IO, NULL, &e);
     return 0;
 }
 
@@ -126,14 +138,8 @@ static int emit_parquet(cli_run *r, const ts_json *rec)
         snprintf(re.msg, sizeof re.msg, "Parquet output: %.200s", e.msg);
         return run_reject(r, &re, NULL, 0);
     }
-    if (rc) {
-        char msg[512];
-        ts_err_format(&e, msg, sizeof msg);
-        cli_error(r->cmd, "%s", msg);
-        r->exit_code = EXIT_IO;
-        r->stop = true;
-        return EXIT_IO;
-    }
+    if (rc)
+        return run_fail_err(r, EXIT_IO, NULL, &e);
     r->st.written++;
     return 0;
 }
@@ -232,12 +238,8 @@ int run_reject(cli_run *r, const ts_err *e, const char *raw, size_t rawlen)
         }
         ts_buf_append(&b, "}\n", 2);
         ts_err we = TS_ERR_INIT;
-        if (ts_out_write(r->rej, b.data, b.len, &we)) {
-            ts_err_format(&we, msg, sizeof msg);
-            cli_error(r->cmd, "%s", msg);
-            r->exit_code = EXIT_IO;
-            r->stop = true;
-        }
+        if (ts_out_write(r->rej, b.data, b.len, &we))
+            run_fail_err(r, EXIT_IO, "--rejects", &we);
         ts_buf_release(&b);
     }
     if (r->mode == ON_ERROR_SKIP && !r->c->quiet && r->shown++ < r->max_shown) {
@@ -270,11 +272,7 @@ int run_inputs(cli_run *r, char **paths, int n, cli_record_fn fn, void *ctx)
         ts_err e = TS_ERR_INIT;
         ts_stream *s;
         if (ts_stream_open(&s, paths[i], &r->sopts, &e)) {
-            char msg[600];
-            ts_err_format(&e, msg, sizeof msg);
-            cli_error(r->cmd, "%s", msg);
-            r->exit_code = EXIT_IO;
-            r->stop = true;
+            run_fail_err(r, EXIT_IO, NULL, &e);
             break;
         }
         r->cur = s;
@@ -290,11 +288,7 @@ int run_inputs(cli_run *r, char **paths, int n, cli_record_fn fn, void *ctx)
             if (rc) {
                 if (rc == TS_EIO || rc == TS_ENOMEM) {
                     r->st.read--; /* not a record: the file itself failed */
-                    char msg[600];
-                    ts_err_format(&e, msg, sizeof msg);
-                    cli_error(r->cmd, "%s", msg);
-                    r->exit_code = EXIT_IO;
-                    r->stop = true;
+                    run_fail_err(r, EXIT_IO, NULL, &e);
                     break;
                 }
                 run_reject(r, &e, NULL, 0);
@@ -347,14 +341,6 @@ static int write_stats(cli_run *r, double secs)
     return rc;
 }
 
-static void report_io(cli_run *r, const ts_err *e)
-{
-    char msg[512];
-    ts_err_format(e, msg, sizeof msg);
-    cli_error(r->cmd, "%s", msg);
-    r->exit_code = EXIT_IO;
-}
-
 int run_end(cli_run *r)
 {
     double secs = since(&r->t0);
@@ -370,19 +356,19 @@ int run_end(cli_run *r)
         if (!keep)
             ts_parquet_writer_abort(r->pq);
         else if (ts_parquet_writer_close(r->pq, &e))
-            report_io(r, &e);
+            run_fail_err(r, EXIT_IO, NULL, &e);
         r->pq = NULL;
     }
     if (r->out) {
         if (!keep)
             ts_out_abort(r->out);
         else if (ts_out_commit(r->out, &e))
-            report_io(r, &e);
+            run_fail_err(r, EXIT_IO, NULL, &e);
         r->out = NULL;
     }
     if (r->rej) {
         if (ts_out_commit(r->rej, &e))
-            report_io(r, &e);
+            run_fail_err(r, EXIT_IO, NULL, &e);
         r->rej = NULL;
     }
     if (r->c->stats && write_stats(r, secs) && !r->exit_code)
