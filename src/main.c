@@ -16,6 +16,7 @@ static const cli_cmd commands[] = {
     {"decontam", cmd_decontam, "drop records that share an n-gram with benchmark files (--against)"},
     {"pii", cmd_pii, "find PII and redact it, drop the records or report counts"},
     {"split", cmd_split, "assign records to train/test/... splits (seeded; --group-by, --stratify)"},
+    {"lang", cmd_lang, "detect each record's language: meta.lang and meta.lang_confidence"},
     {"mix", cmd_mix, "combine sources by weight or count (seeded up/down-sampling)"},
     {"stats", cmd_stats, "counts, turns, lengths, languages, categories, score gaps and duplicates"},
     {"parquet", cmd_parquet, "show a Parquet file's schema (parquet schema FILE) or row groups (parquet meta FILE)"},
