@@ -48,6 +48,10 @@ step "validate every record (roles, turn order, ids unique across files)"
 "$TS" validate --kind sft "$OUT/sft.jsonl.zst"
 "$TS" validate --kind preference "$OUT/preference.jsonl.zst"
 
+step "the same in one recipe: sources -> pii, clean, dedup -> splits, with a manifest and a dataset card"
+"$TS" build examples/recipes/demo.yaml -o "$OUT/recipe"
+ls "$OUT/recipe" "$OUT/recipe/sft" "$OUT/recipe/preference"
+
 step "a look at the results"
 echo "-- one SFT record (oasst1, a whole thread):"
 "$TS" head -q -n 1 "$OUT/oasst1-sft.jsonl"

@@ -6,4 +6,5 @@ LIB_SRCS := \
   $(wildcard lib/record/*.c) \
   $(wildcard lib/formats/*.c) \
   $(wildcard lib/curate/*.c) \
+  $(wildcard lib/recipe/*.c) \
   $(wildcard lib/parquet/*.c)

@@ -131,6 +131,7 @@ int cmd_clean(int argc, char **argv);
 int cmd_dedup(int argc, char **argv);
 int cmd_pii(int argc, char **argv);
 int cmd_lang(int argc, char **argv);
+int cmd_build(int argc, char **argv);
 int cmd_decontam(int argc, char **argv);
 int cmd_split(int argc, char **argv);
 int cmd_mix(int argc, char **argv);

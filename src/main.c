@@ -8,6 +8,7 @@
 #include "cli.h"
 
 static const cli_cmd commands[] = {
+    {"build", cmd_build, "run a recipe (YAML): sources, steps, splits -> outputs, manifest, card"},
     {"cat", cmd_cat, "read records (JSONL, JSON array; .gz/.zst) and write canonical JSONL"},
     {"head", cmd_head, "write the first N records"},
     {"import", cmd_import, "import a public dataset (alpaca, dolly, oasst1, sharegpt, hh-rlhf, ...) into canonical records"},
