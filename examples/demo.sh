@@ -51,6 +51,8 @@ step "validate every record (roles, turn order, ids unique across files)"
 step "the same in one recipe: sources -> pii, clean, dedup -> splits, with a manifest and a dataset card"
 "$TS" build examples/recipes/demo.yaml -o "$OUT/recipe"
 ls "$OUT/recipe" "$OUT/recipe/sft" "$OUT/recipe/preference"
+"$TS" report -q "$OUT/sft.jsonl.zst" "$OUT/preference.jsonl.zst" --title "tuneset demo" -o "$OUT/report.html"
+echo "report: $OUT/report.html (one self-contained page: charts and a sample of records)"
 
 step "a look at the results"
 echo "-- one SFT record (oasst1, a whole thread):"

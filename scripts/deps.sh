@@ -19,6 +19,8 @@ command -v gzip >/dev/null 2>&1 || need="$need gzip"
 command -v zstd >/dev/null 2>&1 || need="$need zstd"
 # The Parquet interoperability tests run DuckDB from npm.
 command -v npm >/dev/null 2>&1 || need="$need nodejs npm"
+# The HTML report's test renders it in headless Chromium.
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
 # `deps.sh bench`: the benchmark's peers and its timer too.
 if [ "${1:-}" = bench ]; then
   command -v jq >/dev/null 2>&1 || need="$need jq"

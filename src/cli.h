@@ -136,6 +136,7 @@ int cmd_decontam(int argc, char **argv);
 int cmd_split(int argc, char **argv);
 int cmd_mix(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_parquet(int argc, char **argv);
 
 #endif

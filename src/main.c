@@ -19,6 +19,7 @@ static const cli_cmd commands[] = {
     {"split", cmd_split, "assign records to train/test/... splits (seeded; --group-by, --stratify)"},
     {"lang", cmd_lang, "detect each record's language: meta.lang and meta.lang_confidence"},
     {"mix", cmd_mix, "combine sources by weight or count (seeded up/down-sampling)"},
+    {"report", cmd_report, "one self-contained HTML page: charts of the statistics and a sample of records"},
     {"stats", cmd_stats, "counts, turns, lengths, languages, categories, score gaps and duplicates"},
     {"parquet", cmd_parquet, "show a Parquet file's schema (parquet schema FILE) or row groups (parquet meta FILE)"},
     {"validate", cmd_validate, "check records against the canonical shapes; exit 0 only if all pass"},

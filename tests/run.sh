@@ -47,5 +47,16 @@ if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
 else
   echo "node/npm missing: interop not run"; total_fail=$((total_fail + 1))
 fi
+echo "== the HTML report in headless Chromium (tests/browser)"
+TUNESET="$ROOT/$BUILD/tuneset" sh tests/browser/report.sh "$BUILD" > "$BUILD/browser.log" 2>&1
+grep -E '^FAIL' "$BUILD/browser.log" | head -n 20
+line=$(tail -n 1 "$BUILD/browser.log")
+p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+f=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+if [ -z "$p" ]; then
+  echo "browser test did not finish:"; tail -n 20 "$BUILD/browser.log"; p=0; f=1
+fi
+echo "$p passed, $f failed (browser)"
+total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
