@@ -3,7 +3,7 @@
 # No configure step: dependencies are found with pkg-config.
 
 CC       ?= cc
-PKGS     := zlib libzstd snappy liblz4 libexttextcat yaml-0.1
+PKGS     := zlib libzstd snappy liblz4 libexttextcat yaml-0.1 libutf8proc
 BUILD    ?= build
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g

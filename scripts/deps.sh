@@ -13,6 +13,7 @@ have_pc snappy || need="$need libsnappy-dev"
 have_pc liblz4 || need="$need liblz4-dev"
 have_pc libexttextcat || need="$need libexttextcat-dev"
 have_pc yaml-0.1 || need="$need libyaml-dev"
+have_pc libutf8proc || need="$need libutf8proc-dev"
 # Used by the tests and the demo, not by the library.
 command -v python3 >/dev/null 2>&1 || need="$need python3"
 command -v gzip >/dev/null 2>&1 || need="$need gzip"

@@ -32,6 +32,8 @@ static int on_record(cli_run *r, ts_json *rec, void *ctx)
         ts_stats_step(&r->st, "html_to_markdown");
     if (res.edits & TS_CLEAN_EDIT_TRIM)
         ts_stats_step(&r->st, "trim");
+    if (res.edits & TS_CLEAN_EDIT_NFC)
+        ts_stats_step(&r->st, "nfc");
     return run_emit(r, rec);
 }
 
@@ -109,6 +111,7 @@ int cmd_clean(int argc, char **argv)
          "drop when the share of control/U+FFFD/mojibake characters exceeds R (bad_chars)"},
         {0, "trim", NULL, OPT_FLAG, &o.trim, "trim whitespace at both ends of every turn"},
         {0, "html-to-markdown", NULL, OPT_FLAG, &o.html_to_md, "convert HTML turns to Markdown"},
+        {0, "nfc", NULL, OPT_FLAG, &o.nfc, "Unicode NFC normalization of every turn (utf8proc)"},
         {0},
     };
     char **pos;

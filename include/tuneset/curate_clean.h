@@ -27,6 +27,7 @@ typedef struct ts_clean_opts {
     double max_bad_char_ratio;      /* < 0 = off */
     bool trim;                      /* whitespace at both ends of every turn */
     bool html_to_md;
+    bool nfc;                       /* Unicode NFC (utf8proc), after HTML, before trim */
 } ts_clean_opts;
 
 /* The documented default phrase list (NULL-terminated). */
@@ -40,7 +41,7 @@ typedef struct ts_clean ts_clean;
 int ts_clean_new(ts_clean **out, const ts_clean_opts *o);
 void ts_clean_free(ts_clean *c);
 
-enum { TS_CLEAN_EDIT_TRIM = 1, TS_CLEAN_EDIT_HTML = 2 };
+enum { TS_CLEAN_EDIT_TRIM = 1, TS_CLEAN_EDIT_HTML = 2, TS_CLEAN_EDIT_NFC = 4 };
 
 typedef struct ts_clean_result {
     const char *rule; /* NULL: keep the record; else the drop rule's name */

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "../formats/html_md.h"
 #include "clean_int.h"
 #include "tuneset/error.h"
@@ -109,6 +111,14 @@ static bool looks_html(const char *s, size_t n)
     return false;
 }
 
+static bool ascii_only(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return false;
+    return true;
+}
+
 static int normalize(ts_clean *c, ts_json *s, ts_arena *a, unsigned *edits)
 {
     if (!ts_json_is(s, TS_JSON_STRING))
@@ -125,6 +135,24 @@ static int normalize(ts_clean *c, ts_json *s, ts_arena *a, unsigned *edits)
             s->flags &= (uint8_t)~TS_JSON_PLAIN; /* new text may need escapes */
             *edits |= TS_CLEAN_EDIT_HTML;
         }
+    }
+    if (c->o.nfc && !ascii_only(s->u.s, s->len)) { /* ASCII is already NFC */
+        utf8proc_uint8_t *nfc = NULL;
+        utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s->u.s, (utf8proc_ssize_t)s->len, &nfc,
+                                          UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        if (n < 0)
+            return n == UTF8PROC_ERROR_NOMEM ? TS_ENOMEM : 0; /* input was validated UTF-8 */
+        if ((size_t)n != s->len || memcmp(nfc, s->u.s, (size_t)n)) {
+            char *d = ts_arena_dup(a, nfc, (size_t)n);
+            if (!d) {
+                free(nfc);
+                return TS_ENOMEM;
+            }
+            s->u.s = d;
+            s->len = (uint32_t)n;
+            *edits |= TS_CLEAN_EDIT_NFC;
+        }
+        free(nfc);
     }
     if (c->o.trim) {
         size_t b = 0, e = s->len;
