@@ -63,6 +63,7 @@ bench: deps
 	@sh bench/run.sh
 	@sh bench/run_import.sh
 	@sh bench/run_parquet.sh
+	@sh bench/run_dedup.sh
 
 # The whole test suite under AddressSanitizer and UBSan, in its own tree.
 asan:
