@@ -46,6 +46,12 @@ void ts_buf_init(ts_buf *b, size_t max);
 int ts_buf_reserve_slow(ts_buf *b, size_t n);
 int ts_buf_append_slow(ts_buf *b, const void *p, size_t n);
 void ts_buf_release(ts_buf *b);
+/* Appends printf-formatted text. 0, TS_EINVAL, TS_ENOMEM or TS_ETOOBIG. */
+int ts_buf_printf(ts_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 
 /* The fast paths are inline: writers call these once per token. */
 static inline int ts_buf_reserve(ts_buf *b, size_t n)

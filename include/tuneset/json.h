@@ -82,6 +82,11 @@ bool ts_json_str_eq(const ts_json *v, const char *s);
 int ts_json_double(const ts_json *v, double *out);
 int ts_json_int64(const ts_json *v, int64_t *out);
 
+/* Sets obj[key] = *val: replaces the first member named key, or appends
+ * one (the members are copied to a larger array in a). key is borrowed.
+ * 0, TS_EINVAL when obj is not an object, or TS_ENOMEM. */
+int ts_json_set(ts_arena *a, ts_json *obj, const char *key, const ts_json *val);
+
 /* Deep copy of v into a (strings and numbers copied too). NULL on ENOMEM. */
 ts_json *ts_json_clone(ts_arena *a, const ts_json *v);
 /* Structural equality (numbers compared as text). */

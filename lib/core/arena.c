@@ -1,6 +1,8 @@
 #include "tuneset/arena.h"
 #include "tuneset/error.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -165,4 +167,22 @@ void ts_buf_release(ts_buf *b)
 {
     free(b->data);
     ts_buf_init(b, b->max);
+}
+
+int ts_buf_printf(ts_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return TS_EINVAL;
+    int rc = ts_buf_reserve(b, (size_t)n + 1); /* vsnprintf writes a NUL too */
+    if (rc)
+        return rc;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return 0;
 }

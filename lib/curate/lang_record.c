@@ -53,31 +53,6 @@ int ts_lang_record_text(const ts_json *rec, ts_buf *out)
     return rc;
 }
 
-/* Sets obj[key] = val, replacing an existing member or appending one
- * (the items array is reallocated in the arena). */
-static int set_member(ts_arena *a, ts_json *obj, const char *key, const ts_json *val)
-{
-    for (uint32_t i = 0; i + 1 < obj->len * 2u; i += 2)
-        if (ts_json_str_eq(&obj->u.items[i], key)) {
-            obj->u.items[i + 1] = *val;
-            return 0;
-        }
-    ts_json *items = ts_arena_alloc(a, (obj->len * 2u + 2) * sizeof *items);
-    if (!items)
-        return TS_ENOMEM;
-    if (obj->len)
-        memcpy(items, obj->u.items, obj->len * 2u * sizeof *items);
-    ts_json *k = &items[obj->len * 2u];
-    k->type = TS_JSON_STRING;
-    k->flags = TS_JSON_PLAIN;
-    k->len = (uint32_t)strlen(key);
-    k->u.s = key;
-    items[obj->len * 2u + 1] = *val;
-    obj->u.items = items;
-    obj->len++;
-    return 0;
-}
-
 static int build_value(ts_arena *a, const char *code, double conf, bool is_num, ts_json **out)
 {
     ts_jb b;
@@ -123,11 +98,11 @@ int ts_lang_record(ts_lang *l, ts_json *rec, const ts_lang_opts *o, ts_arena *a,
         return rc;
     if (!meta || meta->type != TS_JSON_OBJECT) {
         ts_json obj = {.type = TS_JSON_OBJECT, .len = 0};
-        if ((rc = set_member(a, rec, "meta", &obj)))
+        if ((rc = ts_json_set(a, rec, "meta", &obj)))
             return rc;
         meta = (ts_json *)ts_json_get(rec, "meta");
     }
-    if ((rc = set_member(a, meta, "lang", vlang)))
+    if ((rc = ts_json_set(a, meta, "lang", vlang)))
         return rc;
-    return set_member(a, meta, "lang_confidence", vconf);
+    return ts_json_set(a, meta, "lang_confidence", vconf);
 }

@@ -62,31 +62,6 @@ static int scan_turns(walk *w, ts_json *v)
     return 0;
 }
 
-/* Sets obj[key] = val, replacing an existing member or appending one
- * (the items array is reallocated in the arena). */
-static int set_member(ts_arena *a, ts_json *obj, const char *key, const ts_json *val)
-{
-    for (uint32_t i = 0; i + 1 < obj->len * 2u; i += 2)
-        if (ts_json_str_eq(&obj->u.items[i], key)) {
-            obj->u.items[i + 1] = *val;
-            return 0;
-        }
-    ts_json *items = ts_arena_alloc(a, (obj->len * 2u + 2) * sizeof *items);
-    if (!items)
-        return TS_ENOMEM;
-    if (obj->len)
-        memcpy(items, obj->u.items, obj->len * 2u * sizeof *items);
-    ts_json *k = &items[obj->len * 2u];
-    k->type = TS_JSON_STRING;
-    k->flags = TS_JSON_PLAIN;
-    k->len = (uint32_t)strlen(key);
-    k->u.s = key;
-    items[obj->len * 2u + 1] = *val;
-    obj->u.items = items;
-    obj->len++;
-    return 0;
-}
-
 static int add_report(ts_json *rec, ts_arena *a, const ts_pii_result *res)
 {
     ts_jb b;
@@ -105,11 +80,11 @@ static int add_report(ts_json *rec, ts_arena *a, const ts_pii_result *res)
         return rc;
     ts_json *meta = (ts_json *)ts_json_get(rec, "meta");
     if (meta && meta->type == TS_JSON_OBJECT)
-        return set_member(a, meta, "pii", pii);
+        return ts_json_set(a, meta, "pii", pii);
     ts_json obj = {.type = TS_JSON_OBJECT, .len = 0};
-    if ((rc = set_member(a, &obj, "pii", pii)))
+    if ((rc = ts_json_set(a, &obj, "pii", pii)))
         return rc;
-    return set_member(a, rec, "meta", &obj);
+    return ts_json_set(a, rec, "meta", &obj);
 }
 
 int ts_pii_record(ts_json *rec, ts_pii_mode mode, ts_arena *a, ts_pii_result *res)

@@ -83,6 +83,29 @@ int ts_json_int64(const ts_json *v, int64_t *out)
     return 0;
 }
 
+int ts_json_set(ts_arena *a, ts_json *obj, const char *key, const ts_json *val)
+{
+    if (!ts_json_is(obj, TS_JSON_OBJECT))
+        return TS_EINVAL;
+    for (uint32_t i = 0; i < obj->len; i++)
+        if (ts_json_str_eq(&obj->u.items[2 * i], key)) {
+            obj->u.items[2 * i + 1] = *val;
+            return 0;
+        }
+    size_t n = 2 * (size_t)obj->len;
+    ts_json *items = ts_arena_alloc(a, (n + 2) * sizeof *items);
+    if (!items)
+        return TS_ENOMEM;
+    if (n)
+        memcpy(items, obj->u.items, n * sizeof *items);
+    items[n] = (ts_json){.type = TS_JSON_STRING, .flags = TS_JSON_PLAIN, .len = (uint32_t)strlen(key)};
+    items[n].u.s = key;
+    items[n + 1] = *val;
+    obj->u.items = items;
+    obj->len++;
+    return 0;
+}
+
 ts_json *ts_json_clone(ts_arena *a, const ts_json *v)
 {
     ts_json *r = ts_arena_alloc(a, sizeof *r);

@@ -1,7 +1,6 @@
 /* The schema and metadata of an open file, for people (Parquet's schema
  * notation, as parquet-mr and pyarrow print it) and for programs (JSON). */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,19 +9,6 @@
 static const char *const type_names[] = {"boolean", "int32", "int64", "int96", "float", "double", "binary",
                                          "fixed_len_byte_array"};
 static const char *const rep_names[] = {"required", "optional", "repeated"};
-
-static int bprintf(ts_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int bprintf(ts_buf *b, const char *fmt, ...)
-{
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return TS_EINVAL;
-    return ts_buf_append(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
 
 static const char *unit_name(int u) { return u == PQ_MILLIS ? "MILLIS" : u == PQ_MICROS ? "MICROS" : "NANOS"; }
 
@@ -62,21 +48,21 @@ static int text_node(const pq_schema *s, uint32_t ni, int depth, ts_buf *b)
     const pq_schema_el *e = n->el;
     char ann[64];
     annotation(e, ann, sizeof ann);
-    int rc = bprintf(b, "%*s%s ", depth * 2, "", rep_names[e->repetition < 0 ? 0 : e->repetition]);
+    int rc = ts_buf_printf(b, "%*s%s ", depth * 2, "", rep_names[e->repetition < 0 ? 0 : e->repetition]);
     if (!rc && n->kind == PQ_K_LEAF && e->type == PQ_FLBA)
-        rc = bprintf(b, "fixed_len_byte_array(%d) ", e->type_length);
+        rc = ts_buf_printf(b, "fixed_len_byte_array(%d) ", e->type_length);
     else if (!rc)
-        rc = bprintf(b, "%s ", n->kind == PQ_K_LEAF ? type_names[e->type] : "group");
+        rc = ts_buf_printf(b, "%s ", n->kind == PQ_K_LEAF ? type_names[e->type] : "group");
     if (!rc)
         rc = ts_buf_append(b, e->name.p, e->name.n);
     if (!rc && *ann)
-        rc = bprintf(b, " (%s)", ann);
+        rc = ts_buf_printf(b, " (%s)", ann);
     if (!rc)
-        rc = bprintf(b, n->kind == PQ_K_LEAF ? ";\n" : " {\n");
+        rc = ts_buf_printf(b, n->kind == PQ_K_LEAF ? ";\n" : " {\n");
     for (uint32_t i = 0; !rc && i < n->nchildren; i++)
         rc = text_node(s, n->children[i], depth + 1, b);
     if (!rc && n->kind != PQ_K_LEAF)
-        rc = bprintf(b, "%*s}\n", depth * 2, "");
+        rc = ts_buf_printf(b, "%*s}\n", depth * 2, "");
     return rc;
 }
 
@@ -84,14 +70,14 @@ int ts_parquet_schema_text(const ts_parquet *pq, ts_buf *out)
 {
     const pq_schema *s = &pq->schema;
     const pq_node *root = &s->nodes[0];
-    int rc = bprintf(out, "message ");
+    int rc = ts_buf_printf(out, "message ");
     if (!rc)
         rc = ts_buf_append(out, root->el->name.p, root->el->name.n);
     if (!rc)
-        rc = bprintf(out, " {\n");
+        rc = ts_buf_printf(out, " {\n");
     for (uint32_t i = 0; !rc && i < root->nchildren; i++)
         rc = text_node(s, root->children[i], 1, out);
-    return rc ? rc : bprintf(out, "}\n");
+    return rc ? rc : ts_buf_printf(out, "}\n");
 }
 
 static void jstr(ts_jb *b, const char *p, size_t n)

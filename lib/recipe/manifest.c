@@ -2,26 +2,12 @@
  * Both are written from the recipe and the counts only: no time, host or
  * absolute path, so the same build gives the same bytes. */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "recipe_int.h"
 #include "tuneset/io.h"
 #include "tuneset/tuneset.h"
-
-static int put(ts_buf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int put(ts_buf *o, const char *fmt, ...)
-{
-    char tmp[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return TS_EINVAL;
-    return ts_buf_append(o, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
 
 static int str(ts_buf *o, const char *s) { return ts_json_write_string(o, s, strlen(s)); }
 
@@ -35,146 +21,146 @@ static void counts(ts_buf *o, const ts_recipe_counts *c, const char *ind, bool r
     uint64_t dropped = 0;
     for (int i = 0; i < c->nrules; i++)
         dropped += c->dropped[i];
-    put(o, "%s\"in\": %" PRIu64 ",\n%s\"out\": %" PRIu64 ",\n", ind, c->in, ind, c->out);
+    ts_buf_printf(o, "%s\"in\": %" PRIu64 ",\n%s\"out\": %" PRIu64 ",\n", ind, c->in, ind, c->out);
     if (rejected)
-        put(o, "%s\"rejected\": %" PRIu64 ",\n", ind, c->rejected);
-    put(o, "%s\"dropped_total\": %" PRIu64 ",\n%s\"dropped\": {", ind, dropped, ind);
+        ts_buf_printf(o, "%s\"rejected\": %" PRIu64 ",\n", ind, c->rejected);
+    ts_buf_printf(o, "%s\"dropped_total\": %" PRIu64 ",\n%s\"dropped\": {", ind, dropped, ind);
     for (int i = 0; i < c->nrules; i++) {
-        put(o, "%s", i ? ", " : "");
+        ts_buf_printf(o, "%s", i ? ", " : "");
         str(o, c->rule[i]);
-        put(o, ": %" PRIu64, c->dropped[i]);
+        ts_buf_printf(o, ": %" PRIu64, c->dropped[i]);
     }
-    put(o, "}");
+    ts_buf_printf(o, "}");
 }
 
 int recipe_manifest(const ts_recipe *r, const recipe_dataset_result *res, ts_buf *o)
 {
-    put(o, "{\n  \"name\": ");
+    ts_buf_printf(o, "{\n  \"name\": ");
     str(o, r->name);
-    put(o, ",\n  \"recipe\": ");
+    ts_buf_printf(o, ",\n  \"recipe\": ");
     str(o, r->path);
-    put(o, ",\n  \"tuneset_version\": ");
+    ts_buf_printf(o, ",\n  \"tuneset_version\": ");
     str(o, ts_version());
-    put(o, ",\n  \"seed\": %" PRIu64 ",\n  \"format\": \"%s\",\n  \"datasets\": [", r->seed,
+    ts_buf_printf(o, ",\n  \"seed\": %" PRIu64 ",\n  \"format\": \"%s\",\n  \"datasets\": [", r->seed,
         r->parquet ? "parquet" : "jsonl");
     for (int di = 0; di < r->ndatasets; di++) {
         const ts_recipe_dataset *d = &r->datasets[di];
         const recipe_dataset_result *dr = &res[di];
-        put(o, "%s\n    {\n      \"name\": ", di ? "," : "");
+        ts_buf_printf(o, "%s\n    {\n      \"name\": ", di ? "," : "");
         str(o, d->name);
-        put(o, ",\n      \"sources\": [");
+        ts_buf_printf(o, ",\n      \"sources\": [");
         for (int si = 0; si < d->nsources; si++) {
             const ts_recipe_source *s = &d->sources[si];
-            put(o, "%s\n        {\n          \"format\": \"%s\",\n          \"inputs\": [", si ? "," : "", s->fmt->name);
+            ts_buf_printf(o, "%s\n        {\n          \"format\": \"%s\",\n          \"inputs\": [", si ? "," : "", s->fmt->name);
             for (int pi = 0; pi < s->npaths; pi++) {
                 const recipe_input *in = &dr->src[si].inputs[pi];
-                put(o, "%s\n            {\"path\": ", pi ? "," : "");
+                ts_buf_printf(o, "%s\n            {\"path\": ", pi ? "," : "");
                 str(o, s->paths[pi]);
-                put(o, ", \"size\": %" PRIu64 ", \"hash64\": \"%016" PRIx64 "\"}", in->size, in->hash);
+                ts_buf_printf(o, ", \"size\": %" PRIu64 ", \"hash64\": \"%016" PRIx64 "\"}", in->size, in->hash);
             }
-            put(o, "\n          ],\n");
+            ts_buf_printf(o, "\n          ],\n");
             counts(o, &dr->src[si].c, "          ", true);
-            put(o, "\n        }");
+            ts_buf_printf(o, "\n        }");
         }
-        put(o, "\n      ],\n      \"steps\": [");
+        ts_buf_printf(o, "\n      ],\n      \"steps\": [");
         for (int i = 0; i < d->nsteps; i++) {
-            put(o, "%s\n        {\n          \"step\": \"%s\",\n", i ? "," : "", step_name(d->steps[i].type));
+            ts_buf_printf(o, "%s\n        {\n          \"step\": \"%s\",\n", i ? "," : "", step_name(d->steps[i].type));
             for (int k = 0; k < d->steps[i].nbench; k++) {
-                put(o, "%s", k ? ", " : "          \"benchmarks\": [");
+                ts_buf_printf(o, "%s", k ? ", " : "          \"benchmarks\": [");
                 str(o, d->steps[i].bench[k]);
-                put(o, "%s", k + 1 == d->steps[i].nbench ? "],\n" : "");
+                ts_buf_printf(o, "%s", k + 1 == d->steps[i].nbench ? "],\n" : "");
             }
             counts(o, &dr->step[i], "          ", false);
-            put(o, "\n        }");
+            ts_buf_printf(o, "\n        }");
         }
-        put(o, "\n      ],\n      \"split\": {\n");
+        ts_buf_printf(o, "\n      ],\n      \"split\": {\n");
         if (d->group_by) {
-            put(o, "        \"group_by\": ");
+            ts_buf_printf(o, "        \"group_by\": ");
             str(o, d->group_by);
-            put(o, ",\n");
+            ts_buf_printf(o, ",\n");
         }
         if (d->stratify) {
-            put(o, "        \"stratify\": ");
+            ts_buf_printf(o, "        \"stratify\": ");
             str(o, d->stratify);
-            put(o, ",\n");
+            ts_buf_printf(o, ",\n");
         }
         counts(o, &dr->split, "        ", false);
-        put(o, "\n      },\n      \"schema_rejected\": %" PRIu64 ",\n      \"outputs\": [", dr->schema_rejected);
+        ts_buf_printf(o, "\n      },\n      \"schema_rejected\": %" PRIu64 ",\n      \"outputs\": [", dr->schema_rejected);
         for (int s = 0; s < d->splits.n; s++) {
             char rel[512];
             recipe_split_file(r, di, s, rel, sizeof rel);
-            put(o, "%s\n        {\"split\": ", s ? "," : "");
+            ts_buf_printf(o, "%s\n        {\"split\": ", s ? "," : "");
             str(o, d->splits.name[s]);
-            put(o, ", \"path\": ");
+            ts_buf_printf(o, ", \"path\": ");
             if (dr->split_rows[s])
                 str(o, rel);
             else
-                put(o, "null");
-            put(o, ", \"ratio\": %.6g, \"rows\": %" PRIu64 ", \"bytes\": %" PRIu64 "}", d->splits.ratio[s],
+                ts_buf_printf(o, "null");
+            ts_buf_printf(o, ", \"ratio\": %.6g, \"rows\": %" PRIu64 ", \"bytes\": %" PRIu64 "}", d->splits.ratio[s],
                 dr->split_rows[s], dr->split_bytes[s]);
         }
-        put(o, "\n      ]\n    }");
+        ts_buf_printf(o, "\n      ]\n    }");
     }
-    return put(o, "\n  ]\n}\n");
+    return ts_buf_printf(o, "\n  ]\n}\n");
 }
 
 /* YAML double-quoted scalars take JSON string escapes. */
 int recipe_card(const ts_recipe *r, const recipe_dataset_result *res, ts_buf *o)
 {
-    put(o, "---\npretty_name: ");
+    ts_buf_printf(o, "---\npretty_name: ");
     str(o, r->name);
-    put(o, "\nconfigs:\n");
+    ts_buf_printf(o, "\nconfigs:\n");
     for (int di = 0; di < r->ndatasets; di++) {
         const ts_recipe_dataset *d = &r->datasets[di];
-        put(o, "- config_name: ");
+        ts_buf_printf(o, "- config_name: ");
         str(o, d->name);
-        put(o, "\n%s  data_files:\n", di ? "" : "  default: true\n");
+        ts_buf_printf(o, "\n%s  data_files:\n", di ? "" : "  default: true\n");
         for (int s = 0; s < d->splits.n; s++) {
             char rel[512];
             if (!res[di].split_rows[s])
                 continue;
             recipe_split_file(r, di, s, rel, sizeof rel);
-            put(o, "  - split: ");
+            ts_buf_printf(o, "  - split: ");
             str(o, d->splits.name[s]);
-            put(o, "\n    path: ");
+            ts_buf_printf(o, "\n    path: ");
             str(o, rel);
-            put(o, "\n");
+            ts_buf_printf(o, "\n");
         }
     }
-    put(o, "dataset_info:\n");
+    ts_buf_printf(o, "dataset_info:\n");
     for (int di = 0; di < r->ndatasets; di++) {
         const ts_recipe_dataset *d = &r->datasets[di];
         uint64_t bytes = 0;
-        put(o, "- config_name: ");
+        ts_buf_printf(o, "- config_name: ");
         str(o, d->name);
-        put(o, "\n  splits:\n");
+        ts_buf_printf(o, "\n  splits:\n");
         for (int s = 0; s < d->splits.n; s++) {
             if (!res[di].split_rows[s])
                 continue;
-            put(o, "  - name: ");
+            ts_buf_printf(o, "  - name: ");
             str(o, d->splits.name[s]);
-            put(o, "\n    num_bytes: %" PRIu64 "\n    num_examples: %" PRIu64 "\n", res[di].split_bytes[s],
+            ts_buf_printf(o, "\n    num_bytes: %" PRIu64 "\n    num_examples: %" PRIu64 "\n", res[di].split_bytes[s],
                 res[di].split_rows[s]);
             bytes += res[di].split_bytes[s];
         }
-        put(o, "  download_size: %" PRIu64 "\n  dataset_size: %" PRIu64 "\n", bytes, bytes);
+        ts_buf_printf(o, "  download_size: %" PRIu64 "\n  dataset_size: %" PRIu64 "\n", bytes, bytes);
     }
-    put(o, "---\n\n# %s\n\nBuilt by tuneset %s from the recipe `%s` (seed %" PRIu64 ").\n"
+    ts_buf_printf(o, "---\n\n# %s\n\nBuilt by tuneset %s from the recipe `%s` (seed %" PRIu64 ").\n"
            "Counts per source and step are in `manifest.json`.\n\n| config | split | rows | file |\n|---|---|---|---|\n",
         r->name, ts_version(), r->path, r->seed);
     for (int di = 0; di < r->ndatasets; di++)
         for (int s = 0; s < r->datasets[di].splits.n; s++) {
             char rel[512];
             recipe_split_file(r, di, s, rel, sizeof rel);
-            put(o, "| %s | %s | %" PRIu64 " | %s%s%s |\n", r->datasets[di].name, r->datasets[di].splits.name[s],
+            ts_buf_printf(o, "| %s | %s | %" PRIu64 " | %s%s%s |\n", r->datasets[di].name, r->datasets[di].splits.name[s],
                 res[di].split_rows[s], res[di].split_rows[s] ? "`" : "", res[di].split_rows[s] ? rel : "(empty: no file)",
                 res[di].split_rows[s] ? "`" : "");
         }
-    put(o, "\n## Sources\n\n");
+    ts_buf_printf(o, "\n## Sources\n\n");
     for (int di = 0; di < r->ndatasets; di++)
         for (int si = 0; si < r->datasets[di].nsources; si++) {
             const ts_recipe_source *s = &r->datasets[di].sources[si];
-            put(o, "- %s: `%s` importer, %" PRIu64 " records in, %" PRIu64 " out\n", r->datasets[di].name,
+            ts_buf_printf(o, "- %s: `%s` importer, %" PRIu64 " records in, %" PRIu64 " out\n", r->datasets[di].name,
                 s->fmt->name, res[di].src[si].c.in, res[di].src[si].c.out);
         }
     return o->len ? 0 : TS_ENOMEM;
