@@ -98,6 +98,10 @@ typedef struct cli_run {
     bool keep_output_on_data_error; /* validate: -o holds the valid records */
 } cli_run;
 
+/* Writes b to path atomically ("-" = stdout); on failure prints
+ * "tuneset CMD: [what: ]reason" and returns EXIT_IO. what may be NULL. */
+int cli_write_file(const char *cmd, const char *what, const char *path, const ts_buf *b);
+
 /* Called for each parsed record; returns 0 or an exit code to stop. */
 typedef int (*cli_record_fn)(cli_run *r, ts_json *rec, void *ctx);
 

@@ -17,29 +17,6 @@ static int collect(cli_run *r, ts_json *rec, void *ctx)
     return 0;
 }
 
-/* Writes b to path atomically ("-" = stdout). */
-static int write_file(const char *path, const ts_buf *b)
-{
-    ts_out *o;
-    ts_err e = TS_ERR_INIT;
-    int rc = ts_out_open(&o, path, &e);
-    if (!rc) {
-        rc = ts_out_write(o, b->data, b->len, &e);
-        if (rc)
-            ts_out_abort(o);
-        else
-            rc = ts_out_commit(o, &e);
-    }
-    if (rc) {
-        char msg[512];
-        e.file = path; /* the output's own copy of the name is freed by now */
-        ts_err_format(&e, msg, sizeof msg);
-        cli_error("report", "%s", msg);
-        return EXIT_IO;
-    }
-    return 0;
-}
-
 int cmd_report(int argc, char **argv)
 {
     cli_common c;
@@ -79,7 +56,7 @@ int cmd_report(int argc, char **argv)
         if (ts_report_html(&rep, title, &b)) {
             cli_error("report", "%s", ts_strerror(TS_ENOMEM));
             r.exit_code = EXIT_IO;
-        } else if (write_file(c.output, &b)) {
+        } else if (cli_write_file("report", NULL, c.output, &b)) {
             r.exit_code = EXIT_IO;
         }
         ts_buf_release(&b);

@@ -17,29 +17,6 @@ static int collect(cli_run *r, ts_json *rec, void *ctx)
     return 0;
 }
 
-/* Writes b to path atomically ("-" = stdout). */
-static int write_file(const char *cmd, const char *path, const ts_buf *b)
-{
-    ts_out *o;
-    ts_err e = TS_ERR_INIT;
-    int rc = ts_out_open(&o, path, &e);
-    if (!rc) {
-        rc = ts_out_write(o, b->data, b->len, &e);
-        if (rc)
-            ts_out_abort(o);
-        else
-            rc = ts_out_commit(o, &e);
-    }
-    if (rc) {
-        char msg[512];
-        e.file = path; /* the output's own copy of the name is freed by now */
-        ts_err_format(&e, msg, sizeof msg);
-        cli_error(cmd, "%s", msg);
-        return EXIT_IO;
-    }
-    return 0;
-}
-
 int cmd_stats(int argc, char **argv)
 {
     cli_common c;
@@ -72,7 +49,7 @@ int cmd_stats(int argc, char **argv)
         if (ts_cstats_to_text(&s, &b)) {
             cli_error("stats", "%s", ts_strerror(TS_ENOMEM));
             r.exit_code = EXIT_IO;
-        } else if (write_file("stats", c.output, &b)) {
+        } else if (cli_write_file("stats", NULL, c.output, &b)) {
             r.exit_code = EXIT_IO;
         }
         b.len = 0;
@@ -80,7 +57,7 @@ int cmd_stats(int argc, char **argv)
             if (ts_cstats_to_json(&s, &b) || ts_buf_putc(&b, '\n')) {
                 cli_error("stats", "%s", ts_strerror(TS_ENOMEM));
                 r.exit_code = EXIT_IO;
-            } else if (write_file("stats", json, &b)) {
+            } else if (cli_write_file("stats", NULL, json, &b)) {
                 r.exit_code = EXIT_IO;
             }
         }

@@ -312,6 +312,27 @@ int run_inputs(cli_run *r, char **paths, int n, cli_record_fn fn, void *ctx)
     return r->exit_code;
 }
 
+int cli_write_file(const char *cmd, const char *what, const char *path, const ts_buf *b)
+{
+    ts_out *o;
+    ts_err e = TS_ERR_INIT;
+    int rc = ts_out_open(&o, path, &e);
+    if (!rc) {
+        rc = ts_out_write(o, b->data, b->len, &e);
+        if (rc)
+            ts_out_abort(o);
+        else
+            rc = ts_out_commit(o, &e);
+    }
+    if (rc) {
+        char msg[512];
+        ts_err_format(&e, msg, sizeof msg);
+        cli_error(cmd, "%s%s%s", what ? what : "", what ? ": " : "", msg);
+        return EXIT_IO;
+    }
+    return 0;
+}
+
 static int write_stats(cli_run *r, double secs)
 {
     ts_buf b;
@@ -323,20 +344,10 @@ static int write_stats(cli_run *r, double secs)
     int rc = ts_stats_to_json(&r->st, &b, extra);
     if (!rc)
         rc = ts_buf_putc(&b, '\n');
-    ts_out *o;
-    ts_err e = TS_ERR_INIT;
-    if (!rc && !(rc = ts_out_open(&o, r->c->stats, &e))) {
-        rc = ts_out_write(o, b.data, b.len, &e);
-        if (rc)
-            ts_out_abort(o);
-        else
-            rc = ts_out_commit(o, &e);
-    }
-    if (rc) {
-        char msg[512];
-        ts_err_format(&e, msg, sizeof msg);
-        cli_error(r->cmd, "--stats: %s", msg);
-    }
+    if (rc)
+        cli_error(r->cmd, "--stats: %s", ts_strerror(rc));
+    else
+        rc = cli_write_file(r->cmd, "--stats", r->c->stats, &b);
     ts_buf_release(&b);
     return rc;
 }
