@@ -121,6 +121,13 @@ int run_fail_err(cli_run *r, int code, const char *prefix, const ts_err *e);
 /* Handles a bad record: counts it, writes it to --rejects, and in fail
  * mode reports it and stops the run. raw may be NULL (the stream's raw). */
 int run_reject(cli_run *r, const ts_err *e, const char *raw, size_t rawlen);
+/* run_reject for the record just read, at its stream position, with a
+ * printf-style reason (a record that does not fit the command). */
+int run_reject_here(cli_run *r, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 /* Commits outputs (or discards them after a failure), writes --stats,
  * prints the summary; returns the exit code. */
 int run_end(cli_run *r);

@@ -53,19 +53,11 @@ static int sink_reject(void *ctx, const char *why)
 {
     import_ctx *ic = ctx;
     cli_run *r = ic->r;
-    ts_err e = TS_ERR_INIT;
-    e.code = TS_ESCHEMA;
-    if (r->cur) {
-        e.file = ts_stream_path(r->cur);
-        e.line = ts_stream_line(r->cur);
-        e.byte = ts_stream_offset(r->cur);
-    }
-    snprintf(e.msg, sizeof e.msg, "%s: %s", ic->fmt->name, why);
     if (ic->fmt->aggregates) {
         r->st.read++; /* a bad input row is one read, one rejected */
         ic->input_rejected++;
     }
-    return run_reject(r, &e, NULL, 0);
+    return run_reject_here(r, "%s: %s", ic->fmt->name, why);
 }
 
 static int report_fatal(import_ctx *ic, ts_err *e)

@@ -21,15 +21,8 @@ static int on_record(cli_run *r, ts_json *rec, void *ctx)
     pii_ctx *x = ctx;
     ts_pii_result res;
     int rc = ts_pii_record(rec, x->mode, &r->arena, &res);
-    if (rc == TS_EINVAL) {
-        ts_err e = TS_ERR_INIT;
-        e.code = TS_ESCHEMA;
-        e.file = ts_stream_path(r->cur);
-        e.line = ts_stream_line(r->cur);
-        e.byte = ts_stream_offset(r->cur);
-        snprintf(e.msg, sizeof e.msg, "record is not a JSON object");
-        return run_reject(r, &e, NULL, 0);
-    }
+    if (rc == TS_EINVAL)
+        return run_reject_here(r, "record is not a JSON object");
     if (rc)
         return run_fail(r, EXIT_IO, "out of memory");
     if (res.total) {

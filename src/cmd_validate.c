@@ -12,29 +12,18 @@ typedef struct {
     bool write_valid;
 } validate_ctx;
 
-static void report(cli_run *r, const char *why)
-{
-    ts_err e = TS_ERR_INIT;
-    e.code = TS_ESCHEMA;
-    e.file = ts_stream_path(r->cur);
-    e.line = ts_stream_line(r->cur);
-    e.byte = ts_stream_offset(r->cur);
-    snprintf(e.msg, sizeof e.msg, "%s", why);
-    run_reject(r, &e, NULL, 0);
-}
-
 static int check(cli_run *r, ts_json *rec, void *ctx)
 {
     validate_ctx *v = ctx;
     char why[256];
     if (ts_record_validate(rec, why, sizeof why)) {
-        report(r, why);
+        run_reject_here(r, "%s", why);
         return 0;
     }
     if (v->kind && strcmp(ts_rec_kind_name(ts_record_kind(rec)), v->kind)) {
         snprintf(why, sizeof why, "a %s record where --kind %s was asked for",
                  ts_rec_kind_name(ts_record_kind(rec)), v->kind);
-        report(r, why);
+        run_reject_here(r, "%s", why);
         return 0;
     }
     const ts_json *id = ts_json_get(rec, "id");
@@ -43,7 +32,7 @@ static int check(cli_run *r, ts_json *rec, void *ctx)
         if (added == 0) {
             snprintf(why, sizeof why, "duplicate id \"%.*s\"", (int)(id->len > 200 ? 200 : id->len),
                      id->u.s);
-            report(r, why);
+            run_reject_here(r, "%s", why);
             return 0;
         }
         if (added < 0)

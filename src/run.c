@@ -1,6 +1,7 @@
 /* The record-processing driver shared by data commands: it keeps the
  * contracts (counts add up, bad input reported with its position and
  * set aside, atomic outputs, progress on a terminal). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,17 +128,8 @@ static int emit_parquet(cli_run *r, const ts_json *rec)
 {
     ts_err e = TS_ERR_INIT;
     int rc = ts_parquet_writer_add(r->pq, rec, &e);
-    if (rc == TS_ESCHEMA) {
-        ts_err re = TS_ERR_INIT;
-        re.code = TS_ESCHEMA;
-        if (r->cur) {
-            re.file = ts_stream_path(r->cur);
-            re.line = ts_stream_line(r->cur);
-            re.byte = ts_stream_offset(r->cur);
-        }
-        snprintf(re.msg, sizeof re.msg, "Parquet output: %.200s", e.msg);
-        return run_reject(r, &re, NULL, 0);
-    }
+    if (rc == TS_ESCHEMA)
+        return run_reject_here(r, "Parquet output: %.200s", e.msg);
     if (rc)
         return run_fail_err(r, EXIT_IO, NULL, &e);
     r->st.written++;
@@ -259,6 +251,22 @@ int run_reject(cli_run *r, const ts_err *e, const char *raw, size_t rawlen)
         return EXIT_DATA;
     }
     return 0;
+}
+
+int run_reject_here(cli_run *r, const char *fmt, ...)
+{
+    ts_err e = TS_ERR_INIT;
+    e.code = TS_ESCHEMA;
+    if (r->cur) {
+        e.file = ts_stream_path(r->cur);
+        e.line = ts_stream_line(r->cur);
+        e.byte = ts_stream_offset(r->cur);
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e.msg, sizeof e.msg, fmt, ap);
+    va_end(ap);
+    return run_reject(r, &e, NULL, 0);
 }
 
 int run_inputs(cli_run *r, char **paths, int n, cli_record_fn fn, void *ctx)
