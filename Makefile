@@ -3,7 +3,7 @@
 # No configure step: dependencies are found with pkg-config.
 
 CC       ?= cc
-PKGS     := zlib libzstd snappy liblz4 libexttextcat yaml-0.1 libutf8proc
+PKGS     := zlib libzstd snappy liblz4 libexttextcat yaml-0.1 libutf8proc libpcre2-8 libcurl sqlite3
 BUILD    ?= build
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g

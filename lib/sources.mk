@@ -7,4 +7,9 @@ LIB_SRCS := \
   $(wildcard lib/formats/*.c) \
   $(wildcard lib/curate/*.c) \
   $(wildcard lib/recipe/*.c) \
-  $(wildcard lib/parquet/*.c)
+  $(wildcard lib/parquet/*.c) \
+  $(wildcard lib/tok/*.c) \
+  $(wildcard lib/template/*.c) \
+  $(wildcard lib/export/*.c) \
+  $(wildcard lib/llm/*.c) \
+  $(wildcard lib/gen/*.c)

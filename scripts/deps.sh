@@ -14,6 +14,13 @@ have_pc liblz4 || need="$need liblz4-dev"
 have_pc libexttextcat || need="$need libexttextcat-dev"
 have_pc yaml-0.1 || need="$need libyaml-dev"
 have_pc libutf8proc || need="$need libutf8proc-dev"
+have_pc libpcre2-8 || need="$need libpcre2-dev"
+have_pc libcurl || need="$need libcurl4-openssl-dev"
+have_pc sqlite3 || need="$need libsqlite3-dev"
+# The LLM tests' OpenAI-compatible test server (tests/llm) is built on it.
+have_pc libmicrohttpd || need="$need libmicrohttpd-dev"
+# Chat-template parity tests compare against Debian's jinja2.
+/usr/bin/python3 -c 'import jinja2' >/dev/null 2>&1 || need="$need python3-jinja2"
 # Used by the tests and the demo, not by the library.
 command -v python3 >/dev/null 2>&1 || need="$need python3"
 command -v gzip >/dev/null 2>&1 || need="$need gzip"

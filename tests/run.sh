@@ -32,31 +32,26 @@ for t in tests/cli/*.sh; do
     echo "$out" | sed 's/^/  /' | tail -n 20
   fi
 done
-echo "== Parquet interoperability with DuckDB (tests/interop)"
-if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
-  sh tests/interop/run.sh "$BUILD" > "$BUILD/interop.log" 2>&1
-  grep -E '^(FAIL|interop:)' "$BUILD/interop.log" | head -n 40
-  line=$(tail -n 1 "$BUILD/interop.log")
+# A suite is a script that prints its own "N passed, N failed" last line.
+run_suite() { # title log-name script
+  echo "== $1"
+  sh "$3" "$BUILD" > "$BUILD/$2.log" 2>&1
+  grep -E '^(FAIL|interop:)' "$BUILD/$2.log" | head -n 40
+  line=$(tail -n 1 "$BUILD/$2.log")
   p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
   f=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
   if [ -z "$p" ]; then
-    echo "interop run did not finish:"; tail -n 20 "$BUILD/interop.log"; p=0; f=1
+    echo "$2 did not finish:"; tail -n 20 "$BUILD/$2.log"; p=0; f=1
   fi
-  echo "$p passed, $f failed (interop)"
+  echo "$p passed, $f failed ($2)"
   total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+}
+if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
+  run_suite "Parquet interoperability with DuckDB (tests/interop)" interop tests/interop/run.sh
 else
   echo "node/npm missing: interop not run"; total_fail=$((total_fail + 1))
 fi
-echo "== the HTML report in headless Chromium (tests/browser)"
-TUNESET="$ROOT/$BUILD/tuneset" sh tests/browser/report.sh "$BUILD" > "$BUILD/browser.log" 2>&1
-grep -E '^FAIL' "$BUILD/browser.log" | head -n 20
-line=$(tail -n 1 "$BUILD/browser.log")
-p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-f=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-if [ -z "$p" ]; then
-  echo "browser test did not finish:"; tail -n 20 "$BUILD/browser.log"; p=0; f=1
-fi
-echo "$p passed, $f failed (browser)"
-total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+export TUNESET="$ROOT/$BUILD/tuneset"
+run_suite "the HTML report in headless Chromium (tests/browser)" browser tests/browser/report.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

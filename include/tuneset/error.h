@@ -27,7 +27,10 @@
     X(TS_ENOENT, -10, "no such file")                             \
     X(TS_ECODEC, -11, "corrupt compressed stream")                \
     X(TS_EEOF, -12, "end of stream")                              \
-    X(TS_ENOTSUP, -13, "not supported")
+    X(TS_ENOTSUP, -13, "not supported")                          \
+    X(TS_ENET, -14, "network or server error")                    \
+    X(TS_EBUDGET, -15, "budget exhausted")                        \
+    X(TS_ETEMPLATE, -16, "template error")
 
 enum ts_code {
 #define TS_ERR_ENUM_(name, value, msg) name = value,
