@@ -7,6 +7,7 @@
 
 /* X(name, function, summary) — one line per generator. */
 #define GEN_SUBCOMMANDS(X)                                                                          \
+    X("respond", gen_respond, "fill the assistant turn of prompt-only records (n samples each)")   \
     /* one line per generator above this comment */
 
 #define GEN_DECLARE(name, fn, summary) int fn(int argc, char **argv);
