@@ -26,9 +26,11 @@ int cmd_build(int argc, char **argv)
     int npos;
     int rc = cli_parse(argc, argv, opts, NULL, "RECIPE.yaml [-o DIR]",
                        "Builds the datasets a recipe describes: sources (importer + options +\n"
-                       "files), steps (pii, clean, dedup), splits and outputs, streaming in one\n"
-                       "process. Writes DIR/<dataset>/<split>.jsonl|.parquet, manifest.json and a\n"
-                       "dataset card README.md, each atomically. Same recipe + same inputs gives\n"
+                       "files), steps (pii, clean, dedup, decontam, mix), splits and outputs,\n"
+                       "streaming in one process (mix and dedup keep: longest|score spool to disk).\n"
+                       "Writes DIR/<dataset>/<split>.jsonl|.parquet with <split>.stats.json and\n"
+                       "<split>.report.html, manifest.json and a dataset card README.md, each\n"
+                       "atomically. Same recipe + same inputs gives\n"
                        "the same bytes. See docs/recipes.md.\n\n"
                        "example: tuneset build examples/recipes/demo.yaml",
                        &pos, &npos);

@@ -28,7 +28,7 @@
 #define TS_RECIPE_MAX_PATHS 32
 #define TS_RECIPE_MAX_STEPS 16
 
-typedef enum { TS_STEP_PII, TS_STEP_CLEAN, TS_STEP_DEDUP, TS_STEP_DECONTAM } ts_recipe_step_type;
+typedef enum { TS_STEP_PII, TS_STEP_CLEAN, TS_STEP_DEDUP, TS_STEP_DECONTAM, TS_STEP_MIX } ts_recipe_step_type;
 
 #define TS_RECIPE_MAX_BENCH 16
 
@@ -41,6 +41,10 @@ typedef struct ts_recipe_step {
     int nbench, nfields;
     const char *bench[TS_RECIPE_MAX_BENCH];  /* benchmark files */
     const char *fields[TS_RECIPE_MAX_BENCH]; /* their keys to read; none = every string */
+    /* mix: "name=value,..." as ts_mix_parse reads it; counts or weights */
+    const char *mix_spec, *mix_by;
+    bool mix_counts, mix_replace;
+    uint64_t mix_total; /* weights: output size; 0 = largest without up-sampling */
 } ts_recipe_step;
 
 typedef struct ts_recipe_source {
@@ -65,6 +69,8 @@ typedef struct ts_recipe {
     uint64_t seed;
     const char *out_dir;
     bool parquet; /* outputs.format: parquet; else jsonl */
+    bool stats, report; /* per split <split>.stats.json / <split>.report.html (default on) */
+    uint64_t report_sample; /* records shown: the first N and N at random (20) */
     int ndatasets;
     ts_recipe_dataset datasets[TS_RECIPE_MAX_DATASETS];
     ts_arena strings; /* copies of every string above */
@@ -81,14 +87,18 @@ void ts_recipe_release(ts_recipe *r);
 #define TS_RECIPE_MAX_RULES 24
 typedef struct ts_recipe_counts {
     uint64_t in, out, rejected;
+    uint64_t added; /* mix: extra copies of up-sampled records (in + added = out + dropped) */
     int nrules;
     const char *rule[TS_RECIPE_MAX_RULES]; /* static strings */
     uint64_t dropped[TS_RECIPE_MAX_RULES];
 } ts_recipe_counts;
 
 /* Builds every dataset of r into r->out_dir (out_dir, when not NULL,
- * replaces it): DIR/<dataset>/<split>.jsonl|.parquet, DIR/manifest.json
- * and DIR/README.md. Every file is written atomically and committed only
+ * replaces it): DIR/<dataset>/<split>.jsonl|.parquet (with
+ * <split>.stats.json and <split>.report.html unless turned off),
+ * DIR/manifest.json and DIR/README.md. Two-pass steps (mix, dedup with
+ * keep: longest|score) spool their input to DIR/<dataset>/.spool-N.jsonl,
+ * removed afterwards. Every file is written atomically and committed only
  * when the whole build succeeded. On failure err says why (with the input
  * file and line when a record stopped the build). */
 int ts_recipe_build(ts_recipe *r, const char *out_dir, ts_err *err);

@@ -4,32 +4,13 @@
  * aside). Outputs are committed only after everything succeeded. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "recipe_int.h"
-#include "tuneset/io.h"
-#include "tuneset/parquet_write.h"
-#include "tuneset/stream.h"
 
-typedef struct {
-    ts_recipe *r;
-    ts_recipe_dataset *d;
-    recipe_dataset_result *res;
-    ts_clean *clean[TS_RECIPE_MAX_STEPS];
-    ts_dedup *dedup[TS_RECIPE_MAX_STEPS];
-    ts_decontam *decontam[TS_RECIPE_MAX_STEPS];
-    ts_splitter sp;
-    uint64_t index;
-    ts_out **out;               /* [split] */
-    ts_parquet_writer **pq;     /* [split] */
-    ts_buf line;
-    ts_arena arena;
-    ts_recipe_counts *src;      /* the source being read */
-    ts_stream *cur;
-    ts_err *err;
-    int fatal;
-} bctx;
+typedef recipe_bctx bctx;
 
 void recipe_count_drop(ts_recipe_counts *c, const char *rule, uint64_t n)
 {
@@ -51,7 +32,7 @@ void recipe_split_file(const ts_recipe *r, int d, int s, char *out, size_t cap)
              r->parquet ? "parquet" : "jsonl");
 }
 
-static int fail_at(bctx *b, int code, const char *fmt, const char *what)
+int recipe_fail_at(bctx *b, int code, const char *fmt, const char *what)
 {
     b->fatal = code;
     ts_err e = TS_ERR_INIT;
@@ -72,7 +53,7 @@ static int fail_at(bctx *b, int code, const char *fmt, const char *what)
     return code;
 }
 
-static int write_record(bctx *b, const ts_json *v)
+int recipe_write_record(bctx *b, const ts_json *v)
 {
     int s;
     int rc = ts_splitter_assign(&b->sp, v, b->index, &s);
@@ -82,7 +63,7 @@ static int write_record(bctx *b, const ts_json *v)
         return 0;
     }
     if (rc)
-        return fail_at(b, rc, "split: %s", ts_strerror(rc));
+        return recipe_fail_at(b, rc, "split: %s", ts_strerror(rc));
     b->index++;
     b->res->split.out++;
     if (b->pq[s]) {
@@ -93,16 +74,18 @@ static int write_record(bctx *b, const ts_json *v)
             return 0;
         }
         if (rc)
-            return fail_at(b, rc, "parquet output: %s", e.msg);
+            return recipe_fail_at(b, rc, "parquet output: %s", e.msg);
     } else {
         b->line.len = 0;
         if ((rc = ts_json_write(&b->line, v)) || (rc = ts_buf_putc(&b->line, '\n')))
-            return fail_at(b, rc, "cannot encode a record: %s", ts_strerror(rc));
+            return recipe_fail_at(b, rc, "cannot encode a record: %s", ts_strerror(rc));
         ts_err e = TS_ERR_INIT;
         if ((rc = ts_out_write(b->out[s], b->line.data, b->line.len, &e)))
-            return fail_at(b, rc, "%s", e.msg);
+            return recipe_fail_at(b, rc, "%s", e.msg);
     }
     b->res->split_rows[s]++;
+    if (b->rep && (rc = ts_report_add(&b->rep[s], v)))
+        return recipe_fail_at(b, rc, "statistics: %s", ts_strerror(rc));
     return 0;
 }
 
@@ -110,52 +93,10 @@ static int sink_emit(void *ctx, const ts_json *rec)
 {
     bctx *b = ctx;
     b->src->out++;
-    ts_json *v = ts_json_clone(&b->arena, rec);
+    ts_json *v = ts_json_clone(&b->arena, rec); /* steps edit it in place */
     if (!v)
-        return fail_at(b, TS_ENOMEM, "%s", "out of memory");
-    for (int i = 0; i < b->d->nsteps; i++) {
-        const ts_recipe_step *st = &b->d->steps[i];
-        ts_recipe_counts *c = &b->res->step[i];
-        const char *drop = NULL;
-        int rc = 0;
-        c->in++;
-        if (st->type == TS_STEP_PII) {
-            ts_pii_result pr;
-            rc = ts_pii_record(v, st->pii_mode, &b->arena, &pr);
-            if (!rc && st->pii_mode == TS_PII_DROP && pr.total)
-                drop = "pii";
-        } else if (st->type == TS_STEP_CLEAN) {
-            ts_clean_result cr;
-            rc = ts_clean_record(b->clean[i], v, &b->arena, &cr);
-            drop = cr.rule;
-        } else if (st->type == TS_STEP_DECONTAM) {
-            ts_decontam_match dm;
-            rc = ts_decontam_check_record(b->decontam[i], v, &dm);
-            if (rc == 1) {
-                drop = "contaminated";
-                rc = 0;
-            }
-        } else {
-            ts_dedup_verdict vd;
-            rc = ts_dedup_add(b->dedup[i], v, &vd);
-            if (!rc && vd.kind == TS_DEDUP_EXACT)
-                drop = "exact_duplicate";
-            else if (!rc && vd.kind == TS_DEDUP_NEAR)
-                drop = "near_duplicate";
-        }
-        if (rc == TS_EINVAL || rc == TS_ESCHEMA) { /* not a record this step reads */
-            recipe_count_drop(c, "invalid_record", 1);
-            return 0;
-        }
-        if (rc)
-            return fail_at(b, rc, "step: %s", ts_strerror(rc));
-        if (drop) {
-            recipe_count_drop(c, drop, 1);
-            return 0;
-        }
-        c->out++;
-    }
-    return write_record(b, v);
+        return recipe_fail_at(b, TS_ENOMEM, "%s", "out of memory");
+    return recipe_run_steps(b, v, 0);
 }
 
 static void sink_drop(void *ctx, const char *rule) { recipe_count_drop(((bctx *)ctx)->src, rule, 1); }
@@ -214,7 +155,7 @@ static int run_source(bctx *b, const ts_recipe_source *s, recipe_source_result *
             break;
         }
         if (fmt->begin_file && (rc = fmt->begin_file(state, s->paths[i], &e))) {
-            fail_at(b, rc, "%s", e.msg);
+            recipe_fail_at(b, rc, "%s", e.msg);
         }
         while (!rc) {
             ts_json *v;
@@ -224,7 +165,7 @@ static int run_source(bctx *b, const ts_recipe_source *s, recipe_source_result *
                 break;
             if (sr_rc) {
                 if (ts_stream_fatal(b->cur)) {
-                    rc = fail_at(b, sr_rc, "%s", e.msg);
+                    rc = recipe_fail_at(b, sr_rc, "%s", e.msg);
                     break;
                 }
                 sr->c.in++;
@@ -237,7 +178,7 @@ static int run_source(bctx *b, const ts_recipe_source *s, recipe_source_result *
             if (b->fatal)
                 rc = b->fatal;
             else if (rc)
-                fail_at(b, rc, "%s", e.msg[0] ? e.msg : ts_strerror(rc));
+                recipe_fail_at(b, rc, "%s", e.msg[0] ? e.msg : ts_strerror(rc));
         }
         ts_stream_close(b->cur);
         b->cur = NULL;
@@ -248,7 +189,7 @@ static int run_source(bctx *b, const ts_recipe_source *s, recipe_source_result *
         if (b->fatal)
             rc = b->fatal;
         else if (rc)
-            fail_at(b, rc, "%s", e.msg[0] ? e.msg : ts_strerror(rc));
+            recipe_fail_at(b, rc, "%s", e.msg[0] ? e.msg : ts_strerror(rc));
     }
     fmt->close(state);
     return rc;
@@ -290,57 +231,65 @@ static int open_outputs(bctx *b, const char *dir, int di, ts_arena *names)
     return 0;
 }
 
-static int load_benchmarks(bctx *b, int i)
+/* Each split's stats.json and report.html, rendered now and written when
+ * the whole build is committed. */
+static int render_extras(bctx *b)
 {
-    ts_recipe_step *st = &b->d->steps[i];
-    st->decontam.bench_fields = st->nfields ? st->fields : NULL;
-    st->decontam.nbench_fields = (size_t)st->nfields;
-    int rc = ts_decontam_new(&b->decontam[i], &st->decontam);
-    for (int k = 0; k < st->nbench && !rc; k++) {
-        ts_err e = TS_ERR_INIT;
-        if ((rc = ts_decontam_load(b->decontam[i], st->bench[k], NULL, &e))) {
-            char m[400];
-            ts_err_format(&e, m, sizeof m);
-            ts_err_set(b->err, rc, "%s: benchmark: %s", b->r->path, m);
-            return rc;
-        }
+    for (int s = 0; s < b->d->splits.n; s++) {
+        if (!b->res->split_rows[s])
+            continue;
+        char title[400];
+        snprintf(title, sizeof title, "%s: %s/%s", b->r->name, b->d->name, b->d->splits.name[s]);
+        int rc = 0;
+        if (b->r->stats && (rc = ts_cstats_to_json(&b->rep[s].st, &b->res->stats[s])) == 0)
+            rc = ts_buf_putc(&b->res->stats[s], '\n');
+        if (!rc && b->r->report)
+            rc = ts_report_html(&b->rep[s], title, &b->res->report[s]);
+        if (rc)
+            return ts_err_set(b->err, rc, "statistics: %s", ts_strerror(rc));
     }
-    return rc;
+    return 0;
 }
 
 static int run_dataset(bctx *b, const char *dir, int di, ts_arena *names)
 {
+    static ts_report reps[TS_SPLIT_MAX];
     int rc = ts_splitter_init(&b->sp, &b->d->splits, b->r->seed, b->d->group_by, b->d->stratify);
     if (rc)
         return ts_err_set(b->err, rc, "%s: splits: %s", b->r->path, ts_strerror(rc));
-    for (int i = 0; i < b->d->nsteps && !rc; i++) {
-        const ts_recipe_step *st = &b->d->steps[i];
-        if (st->type == TS_STEP_CLEAN)
-            rc = ts_clean_new(&b->clean[i], &st->clean);
-        else if (st->type == TS_STEP_DEDUP)
-            rc = ts_dedup_new(&b->dedup[i], &st->dedup);
-        else if (st->type == TS_STEP_DECONTAM && (rc = load_benchmarks(b, i)))
-            break; /* err already says which benchmark file */
-        if (rc)
-            ts_err_set(b->err, rc, "%s: dataset %s, step %d: %s", b->r->path, b->d->name, i + 1, ts_strerror(rc));
+    b->rep = NULL;
+    if (b->r->stats || b->r->report) {
+        b->rep = reps;
+        for (int s = 0; s < b->d->splits.n; s++)
+            ts_report_init(&reps[s], b->r->report ? (size_t)b->r->report_sample : 0, b->r->seed);
     }
+    rc = recipe_steps_open(b);
     if (!rc)
         rc = open_outputs(b, dir, di, names);
     for (int i = 0; i < b->d->nsources && !rc; i++)
         rc = run_source(b, &b->d->sources[i], &b->res->src[i]);
-    for (int i = 0; i < b->d->nsteps; i++) {
-        ts_clean_free(b->clean[i]);
-        ts_dedup_free(b->dedup[i]);
-        ts_decontam_free(b->decontam[i]);
-        b->decontam[i] = NULL;
-        b->clean[i] = NULL;
-        b->dedup[i] = NULL;
-    }
+    if (!rc)
+        rc = recipe_finish_steps(b);
+    if (!rc && b->rep)
+        rc = render_extras(b);
+    recipe_steps_close(b);
+    for (int s = 0; b->rep && s < b->d->splits.n; s++)
+        ts_report_release(&reps[s]);
+    b->rep = NULL;
     ts_splitter_release(&b->sp);
     return rc;
 }
 
-
+/* DIR/<dataset>/<split>.<ext> for the stats and report of a split. */
+static int write_extra(const char *dir, const ts_recipe *r, int di, int s, const char *ext, const ts_buf *text,
+                       ts_err *err)
+{
+    if (!text->len)
+        return 0;
+    char name[600];
+    snprintf(name, sizeof name, "%s/%s.%s", r->datasets[di].name, r->datasets[di].splits.name[s], ext);
+    return recipe_write_file(dir, name, text, err);
+}
 
 int ts_recipe_build(ts_recipe *r, const char *out_dir, ts_err *err)
 {
@@ -351,11 +300,17 @@ int ts_recipe_build(ts_recipe *r, const char *out_dir, ts_err *err)
     memset(outs, 0, sizeof outs);
     memset(pqs, 0, sizeof pqs);
     memset(res, 0, sizeof res);
+    for (int di = 0; di < TS_RECIPE_MAX_DATASETS; di++)
+        for (int s = 0; s < TS_SPLIT_MAX; s++) {
+            ts_buf_init(&res[di].stats[s], 0);
+            ts_buf_init(&res[di].report[s], 0);
+        }
     ts_arena names;
     ts_arena_init(&names);
     bctx b = {0};
     b.r = r;
     b.err = err;
+    b.dir = dir;
     ts_buf_init(&b.line, 0);
     ts_arena_init(&b.arena);
     int rc = 0;
@@ -401,6 +356,10 @@ int ts_recipe_build(ts_recipe *r, const char *out_dir, ts_err *err)
             if (!c && stat(tmp, &st) == 0)
                 res[di].split_bytes[s] = (uint64_t)st.st_size;
         }
+    for (int di = 0; di < r->ndatasets && !rc; di++)
+        for (int s = 0; s < r->datasets[di].splits.n && !rc; s++)
+            if (!(rc = write_extra(dir, r, di, s, "stats.json", &res[di].stats[s], err)))
+                rc = write_extra(dir, r, di, s, "report.html", &res[di].report[s], err);
     ts_buf text;
     ts_buf_init(&text, 0);
     if (!rc && !(rc = recipe_manifest(r, res, &text)))
@@ -411,6 +370,16 @@ int ts_recipe_build(ts_recipe *r, const char *out_dir, ts_err *err)
     if (rc && err && !err->msg[0])
         ts_err_set(err, rc, "%s", ts_strerror(rc));
     ts_buf_release(&text);
+    for (int di = 0; di < r->ndatasets; di++)
+        for (int s = 0; s < TS_SPLIT_MAX; s++) {
+            ts_buf_release(&res[di].stats[s]);
+            ts_buf_release(&res[di].report[s]);
+        }
+    for (int di = 0; di < r->ndatasets; di++)
+        for (int i = 0; i < TS_RECIPE_MAX_STEPS; i++) {
+            free(res[di].mix[i]);
+            res[di].mix[i] = NULL;
+        }
     ts_buf_release(&b.line);
     ts_arena_release(&b.arena);
     ts_arena_release(&names);

@@ -13,7 +13,11 @@ static int str(ts_buf *o, const char *s) { return ts_json_write_string(o, s, str
 
 static const char *step_name(ts_recipe_step_type t)
 {
-    return t == TS_STEP_PII ? "pii" : t == TS_STEP_CLEAN ? "clean" : t == TS_STEP_DEDUP ? "dedup" : "decontam";
+    return t == TS_STEP_PII     ? "pii"
+           : t == TS_STEP_CLEAN ? "clean"
+           : t == TS_STEP_DEDUP ? "dedup"
+           : t == TS_STEP_MIX   ? "mix"
+                                : "decontam";
 }
 
 static void counts(ts_buf *o, const ts_recipe_counts *c, const char *ind, bool rejected)
@@ -31,6 +35,40 @@ static void counts(ts_buf *o, const ts_recipe_counts *c, const char *ind, bool r
         ts_buf_printf(o, ": %" PRIu64, c->dropped[i]);
     }
     ts_buf_printf(o, "}");
+}
+
+/* A mix step: per source what was available, the target and what was
+ * written, with its share of the step's output (the final mix). */
+static void mix_counts(ts_buf *o, const char *by, const ts_mix *m, const ts_recipe_counts *c)
+{
+    ts_buf_printf(o, "          \"by\": ");
+    str(o, by);
+    ts_buf_printf(o, ",\n          \"replace\": %s,\n          \"copies_added\": %" PRIu64 ",\n          \"sources\": {",
+                  m->replace ? "true" : "false", c->added);
+    for (int s = 0; s < m->n; s++) {
+        const ts_mix_source *x = &m->src[s];
+        ts_buf_printf(o, "%s\n            ", s ? "," : "");
+        str(o, x->name);
+        ts_buf_printf(o,
+                      ": {\"available\": %" PRIu64 ", \"target\": %" PRIu64 ", \"written\": %" PRIu64
+                      ", \"share\": %.6f}",
+                      x->avail, x->want, x->written, c->out ? (double)x->written / (double)c->out : 0.0);
+    }
+    ts_buf_printf(o, "\n          },\n");
+}
+
+/* , "stats": "sft/train.stats.json" beside "sft/train.jsonl" (or null). */
+static void extra_path(ts_buf *o, const char *key, const char *rel, const char *ext)
+{
+    ts_buf_printf(o, ", \"%s\": ", key);
+    if (!rel) {
+        ts_buf_printf(o, "null");
+        return;
+    }
+    const char *dot = strrchr(rel, '.');
+    char p[600];
+    snprintf(p, sizeof p, "%.*s.%s", (int)(dot - rel), rel, ext);
+    str(o, p);
 }
 
 int recipe_manifest(const ts_recipe *r, const recipe_dataset_result *res, ts_buf *o)
@@ -70,6 +108,13 @@ int recipe_manifest(const ts_recipe *r, const recipe_dataset_result *res, ts_buf
                 str(o, d->steps[i].bench[k]);
                 ts_buf_printf(o, "%s", k + 1 == d->steps[i].nbench ? "],\n" : "");
             }
+            if (d->steps[i].type == TS_STEP_DEDUP)
+                ts_buf_printf(o, "          \"keep\": \"%s\",\n",
+                              d->steps[i].dedup.keep == TS_DEDUP_KEEP_FIRST     ? "first"
+                              : d->steps[i].dedup.keep == TS_DEDUP_KEEP_LONGEST ? "longest"
+                                                                                : "score");
+            if (dr->mix[i])
+                mix_counts(o, d->steps[i].mix_by, dr->mix[i], &dr->step[i]);
             counts(o, &dr->step[i], "          ", false);
             ts_buf_printf(o, "\n        }");
         }
@@ -96,8 +141,11 @@ int recipe_manifest(const ts_recipe *r, const recipe_dataset_result *res, ts_buf
                 str(o, rel);
             else
                 ts_buf_printf(o, "null");
-            ts_buf_printf(o, ", \"ratio\": %.6g, \"rows\": %" PRIu64 ", \"bytes\": %" PRIu64 "}", d->splits.ratio[s],
+            ts_buf_printf(o, ", \"ratio\": %.6g, \"rows\": %" PRIu64 ", \"bytes\": %" PRIu64, d->splits.ratio[s],
                 dr->split_rows[s], dr->split_bytes[s]);
+            extra_path(o, "stats", dr->stats[s].len ? rel : NULL, "stats.json");
+            extra_path(o, "report", dr->report[s].len ? rel : NULL, "report.html");
+            ts_buf_printf(o, "}");
         }
         ts_buf_printf(o, "\n      ]\n    }");
     }

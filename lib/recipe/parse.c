@@ -242,7 +242,7 @@ static int dataset_key(pctx *p, const char *key, yaml_node_t *v, ts_recipe_datas
             yaml_node_t *sm = recipe_node(p, *it);
             if (sm->type != YAML_MAPPING_NODE ||
                 sm->data.mapping.pairs.top - sm->data.mapping.pairs.start != 1)
-                return recipe_fail(p, sm, "a step is a mapping with one key: pii, clean, dedup or decontam");
+                return recipe_fail(p, sm, "a step is a mapping with one key: pii, clean, dedup, decontam or mix");
             if (d->nsteps == TS_RECIPE_MAX_STEPS)
                 return recipe_fail(p, sm, "too many steps (max %d)", TS_RECIPE_MAX_STEPS);
             yaml_node_pair_t *pr = sm->data.mapping.pairs.start;
@@ -285,8 +285,20 @@ static int parse_outputs(pctx *p, yaml_node_t *m)
                 p->r->parquet = false;
             else
                 return recipe_fail(p, v, "outputs.format must be jsonl or parquet");
+        } else if (key && recipe_key_is(key, "stats")) {
+            if (recipe_bool_of(p, v, "outputs.stats", &p->r->stats))
+                return TS_EINVAL;
+        } else if (key && recipe_key_is(key, "report")) {
+            if (recipe_bool_of(p, v, "outputs.report", &p->r->report))
+                return TS_EINVAL;
+        } else if (key && recipe_key_is(key, "report_sample")) {
+            if (recipe_uint_of(p, v, "outputs.report_sample", &p->r->report_sample))
+                return TS_EINVAL;
+            if (p->r->report_sample > 10000)
+                return recipe_fail(p, v, "report_sample: at most 10000");
         } else
-            return recipe_fail(p, k, "unknown key '%s' in outputs (dir, format)", key ? key : "?");
+            return recipe_fail(p, k, "unknown key '%s' in outputs (dir, format, stats, report, report_sample)",
+                               key ? key : "?");
     }
     return 0;
 }
@@ -384,6 +396,8 @@ int ts_recipe_load(ts_recipe *r, const char *path, ts_err *err)
     memset(r, 0, sizeof *r);
     ts_arena_init(&r->strings);
     r->path = path;
+    r->stats = r->report = true;
+    r->report_sample = 20;
     FILE *f = fopen(path, "rb");
     if (!f) {
         if (err)

@@ -1,6 +1,7 @@
-/* Recipe steps: pii, clean, dedup, decontam, each a one-key mapping whose
+/* Recipe steps: pii, clean, dedup, decontam, mix, each a one-key mapping whose
  * options map onto the stage library's options struct. */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "parse_int.h"
@@ -87,12 +88,19 @@ static int parse_dedup(pctx *p, yaml_node_t *m, ts_dedup_opts *o)
             else
                 return recipe_fail(p, v, "fields must be all, first_user or prompt");
         } else if (recipe_key_is(key, "keep")) {
-            /* longest/score need every record before deciding: not streaming */
+            /* longest/score see every record first: the build spools them (steps.c) */
             const char *f = recipe_scalar(v);
-            if (!f || strcmp(f, "first"))
-                return recipe_fail(p, v, "a recipe's dedup keeps the first record only (keep: first)");
+            if (f && !strcmp(f, "first"))
+                o->keep = TS_DEDUP_KEEP_FIRST;
+            else if (f && !strcmp(f, "longest"))
+                o->keep = TS_DEDUP_KEEP_LONGEST;
+            else if (f && !strcmp(f, "score"))
+                o->keep = TS_DEDUP_KEEP_SCORE;
+            else
+                return recipe_fail(p, v, "keep must be first, longest or score");
         } else
-            return recipe_fail(p, k, "unknown dedup option '%s' (exact_only, threshold, ngram, perms, fields)", key);
+            return recipe_fail(p, k, "unknown dedup option '%s' (exact_only, threshold, ngram, perms, fields, keep)",
+                               key);
         if (rc)
             return rc;
     }
@@ -156,6 +164,78 @@ static int parse_decontam(pctx *p, yaml_node_t *m, ts_recipe_step *st)
     return 0;
 }
 
+/* weights: {a: 0.7, b: 0.3} or counts: {a: 1000, b: 500} become the
+ * "a=0.7,b=0.3" text ts_mix_parse reads, checked here so that a bad value
+ * is reported at its line. */
+static int mix_table(pctx *p, yaml_node_t *m, ts_recipe_step *st)
+{
+    if (recipe_need_map(p, m, st->mix_counts ? "counts" : "weights"))
+        return TS_EINVAL;
+    ts_buf spec;
+    ts_buf_init(&spec, 0);
+    int rc = 0;
+    FOR_PAIRS(p, m, k, v) {
+        const char *name = recipe_scalar(k), *val = recipe_scalar(v);
+        if (rc) /* FOR_PAIRS is two loops: break would not leave it */
+            continue;
+        if (!name || !*name || strpbrk(name, ",=")) {
+            rc = recipe_fail(p, k, "a mix source name is a non-empty string without ',' or '='");
+            continue;
+        }
+        if (!val) {
+            rc = recipe_fail(p, v, "%s must be a number", name);
+            continue;
+        }
+        ts_buf_printf(&spec, "%s%s=%s", spec.len ? "," : "", name, val);
+    }
+    char why[256];
+    ts_mix *mx = rc ? NULL : malloc(sizeof *mx);
+    if (!rc && !mx)
+        rc = ts_err_set(p->err, TS_ENOMEM, "out of memory");
+    if (!rc && ts_mix_parse(mx, spec.len ? spec.data : "", st->mix_counts, "source", 0, 0, why, sizeof why))
+        rc = recipe_fail(p, m, "mix: %s", why);
+    if (!rc && !(st->mix_spec = ts_arena_dup(&p->r->strings, spec.data, spec.len + 1)))
+        rc = ts_err_set(p->err, TS_ENOMEM, "out of memory");
+    free(mx);
+    ts_buf_release(&spec);
+    return rc;
+}
+
+static int parse_mix(pctx *p, yaml_node_t *m, ts_recipe_step *st)
+{
+    st->type = TS_STEP_MIX;
+    st->mix_by = "source";
+    if (recipe_need_map(p, m, "mix"))
+        return TS_EINVAL;
+    yaml_node_t *table = NULL;
+    FOR_PAIRS(p, m, k, v) {
+        const char *key = recipe_scalar(k);
+        int rc = 0;
+        if (!key)
+            return recipe_fail(p, k, "keys must be strings");
+        if (recipe_key_is(key, "weights") || recipe_key_is(key, "counts")) {
+            if (table)
+                return recipe_fail(p, k, "give one of weights and counts");
+            table = v;
+            st->mix_counts = key[0] == 'c';
+        } else if (recipe_key_is(key, "total"))
+            rc = recipe_uint_of(p, v, key, &st->mix_total);
+        else if (recipe_key_is(key, "by"))
+            rc = recipe_str_of(p, v, key, &st->mix_by);
+        else if (recipe_key_is(key, "replace"))
+            rc = recipe_bool_of(p, v, key, &st->mix_replace);
+        else
+            return recipe_fail(p, k, "unknown mix option '%s' (weights, counts, total, by, replace)", key);
+        if (rc)
+            return rc;
+    }
+    if (!table)
+        return recipe_fail(p, m, "mix needs weights: {SOURCE: W, ...} or counts: {SOURCE: N, ...}");
+    if (st->mix_counts && st->mix_total)
+        return recipe_fail(p, m, "mix: total goes with weights");
+    return mix_table(p, table, st);
+}
+
 int recipe_parse_step(pctx *p, yaml_node_t *k, yaml_node_t *v, ts_recipe_step *st)
 {
     const char *name = recipe_scalar(k);
@@ -193,5 +273,7 @@ int recipe_parse_step(pctx *p, yaml_node_t *k, yaml_node_t *v, ts_recipe_step *s
         st->type = TS_STEP_DECONTAM;
         return parse_decontam(p, v, st);
     }
-    return recipe_fail(p, k, "unknown step '%s' (pii, clean, dedup, decontam)", name ? name : "?");
+    if (name && !strcmp(name, "mix"))
+        return parse_mix(p, v, st);
+    return recipe_fail(p, k, "unknown step '%s' (pii, clean, dedup, decontam, mix)", name ? name : "?");
 }

@@ -20,6 +20,36 @@ done
 head -n 1 "$T/a/README.md" | grep -qx -- '---' || fail "card has no YAML header"
 grep -q '^- config_name: "preference"' "$T/a/README.md" || fail "card lacks the preference config"
 
+# Each written split has its stats.json (same record count) and report.html, listed in the manifest.
+for d in sft preference; do
+  for f in "$T"/a/$d/*.jsonl; do
+    b=${f%.jsonl}; rel=$d/$(basename "$b")
+    [ "$(json_get "$b.stats.json" "d['records']")" = "$(wc -l < "$f" | tr -d ' ')" ] || fail "$rel stats"
+    grep -q '<svg' "$b.report.html" || fail "$rel report has no chart"
+    [ "$(json_get "$T/a/manifest.json" "[o['report'] for x in d['datasets'] for o in x['outputs'] if o['path']=='$rel.jsonl'][0]")" = "$rel.report.html" ] \
+      || fail "$rel report not in the manifest"
+  done
+done
+
+# A mix step (two passes through a spool) and keep: longest; stats and report turned off.
+cat > "$T/mix.yaml" <<EOF
+name: mixed
+seed: 1
+outputs: {dir: $T/mx, stats: false, report: false}
+sources:
+  - {format: alpaca, paths: [examples/demo/alpaca.json]}
+  - {format: dolly, paths: [examples/demo/dolly.jsonl]}
+steps:
+  - mix: {weights: {alpaca: 0.5, dolly: 0.5}, total: 10, replace: true}
+  - dedup: {keep: longest, exact_only: true}
+EOF
+run ts build "$T/mix.yaml" -q; expect_rc 0
+[ "$(json_get "$T/mx/manifest.json" "d['datasets'][0]['steps'][0]['sources']['alpaca']['written']")" = 5 ] || fail "mix target"
+[ "$(json_get "$T/mx/manifest.json" "d['datasets'][0]['steps'][1]['out']")" = "$(wc -l < "$T/mx/mixed/train.jsonl" | tr -d ' ')" ] \
+  || fail "dedup after mix"
+ls -A "$T/mx/mixed" | grep -qv '^train.jsonl$' && fail "extra files beside train.jsonl: $(ls -A "$T/mx/mixed")"
+ts validate -q "$T/mx/mixed/train.jsonl" || fail "mixed output does not validate"
+
 # Same recipe + same inputs = same bytes.
 run ts build "$R" -o "$T/b" -q; expect_rc 0
 diff -r "$T/a" "$T/b" >/dev/null || fail "a rebuild differs"

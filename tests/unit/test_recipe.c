@@ -118,7 +118,7 @@ TEST(recipe_errors_have_positions)
                 "5:24: threshold must be in (0, 1]");
     check_error("name: x\noutputs: {dir: o, format: csv}\n", "2:27: outputs.format must be jsonl or parquet");
     check_error("name: x\noutputs: {dir: o}\nsources: [{format: alpaca, paths: [a]}]\nsteps: [{sort: {}}]\n",
-                "4:10: unknown step 'sort' (pii, clean, dedup, decontam)");
+                "4:10: unknown step 'sort' (pii, clean, dedup, decontam, mix)");
     check_error("name: x\nseed: -1\n", "2:7: seed must be a non-negative integer");
     check_error("name: x\noutputs: {dir: o}\nsources: [{format: alpaca, paths: [a]}]\nsplits: {train: 1, x/y: 1}\n",
                 "4:9: splits: split names are letters, digits, '_', '-' and '.', not 'x/y'");
