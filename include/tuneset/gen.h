@@ -118,4 +118,80 @@ size_t ts_si_words(const char *s, size_t n);
  * and '_', Unicode-aware), e.g. "go to" in "Go to the store". */
 bool ts_si_has_word(const char *s, size_t n, const char *word);
 
+/* --- prompts and shared helpers ----------------------------------------- */
+
+/* A (ptr, len) slice. */
+typedef struct ts_gen_str {
+    const char *s;
+    size_t len;
+} ts_gen_str;
+
+/* The built-in prompt called name (the text of share/prompts/<name>.txt), or
+ * NULL. ts_gen_prompt_name(i) lists them; NULL past the end. */
+const char *ts_gen_prompt(const char *name);
+const char *ts_gen_prompt_name(size_t i);
+
+typedef struct ts_gen_var {
+    const char *name; /* without the braces */
+    const char *val;
+    size_t len;
+} ts_gen_var;
+
+/* Appends tmpl[0..n) with each {{name}} replaced by its value. An unknown
+ * placeholder is TS_ETEMPLATE naming it (a replaced prompt with a typo
+ * should fail loudly, not send "{{topc}}" a million times). */
+int ts_gen_fill(ts_buf *out, const char *tmpl, size_t n, const ts_gen_var *vars, size_t nvars,
+                ts_err *err);
+/* True when tmpl uses {{name}}. */
+bool ts_gen_uses(const char *tmpl, size_t n, const char *name);
+
+/* Splits a list reply into items, one a line: numbering ("1.", "2)"),
+ * bullets ("-", "*", "•") and quotes around the whole item are removed,
+ * blank lines skipped. Items point into text; returns how many were found
+ * (only the first cap are stored). */
+size_t ts_gen_list(const char *text, size_t n, ts_gen_str *items, size_t cap);
+
+/* A well-mixed 64-bit value of (seed, i): every seeded choice of a run
+ * (sampled seed tasks, rounds, prompt variants) is a pure function of the
+ * run seed and the item's index, so the order replies arrive in never
+ * changes the output. */
+uint64_t ts_gen_rand(uint64_t seed, uint64_t i);
+
+/* --- simulated chats ---------------------------------------------------- */
+
+/* Target rounds of conversation `index`: uniform in [min, max]. */
+unsigned ts_sim_rounds(uint64_t seed, uint64_t index, unsigned min, unsigned max);
+/* True when the simulated user's reply contains the end marker. */
+bool ts_sim_ended(const char *s, size_t n, const char *marker);
+/* Appends "User: ...\n\nAssistant: ..." for turns that alternate from a
+ * user turn. */
+int ts_sim_transcript(ts_buf *out, const ts_gen_str *turns, size_t n);
+/* Post-filter: "sim_empty_turn" (a turn blank after trimming),
+ * "sim_duplicate_turn" (a turn equal to an earlier turn of the same role),
+ * or NULL to keep. */
+const char *ts_sim_check(const ts_gen_str *turns, size_t n);
+
+/* --- augmentation ------------------------------------------------------- */
+
+typedef enum ts_aug_mode {
+    TS_AUG_PARAPHRASE,
+    TS_AUG_DEEPEN,    /* Evol-Instruct in-depth: one of four rewrites, seeded */
+    TS_AUG_BROADEN,   /* Evol-Instruct in-breadth: a rarer task in the same domain */
+    TS_AUG_TRANSLATE
+} ts_aug_mode;
+
+/* Parses "paraphrase", "deepen", "deepen:constraints|deepen|concretize|
+ * reasoning", "broaden", "translate[:LANG]" (LANG a code such as ko or a
+ * language name; default Korean). *variant gets the built-in prompt name,
+ * or NULL for deepen without a variant (chosen per record); *language the
+ * language name for translate. TS_EINVAL otherwise. */
+int ts_aug_mode_parse(const char *spec, ts_aug_mode *mode, const char **variant,
+                      const char **language);
+/* The deepen variant for pick (0..3). */
+const char *ts_aug_deepen_variant(uint64_t pick);
+/* Trims a rewrite and removes what models often wrap it in: a leading
+ * label they echo ("#Rewritten Prompt#:", "Rewritten instruction:", ...)
+ * and quotes around the whole text. */
+void ts_aug_clean(const char **s, size_t *n);
+
 #endif
