@@ -77,9 +77,26 @@ int ts_si_parse(const char *reply, size_t len, bool cut_by_length, size_t n_prom
     si_labels(lbin, &lb);
     *items = NULL;
     *n = 0;
-    /* The prompt ended with "N+1. Instruction:"; the reply continues it. */
+    /* The prompt ended with "N+1. Instruction:"; the reply continues it.
+     * Chat models often restart the block instead ("###\nN+1.
+     * Instruction: ..."): then the reply already has its head. */
     char head[160];
     int hl = snprintf(head, sizeof head, "%u. %.100s:", (unsigned)(n_prompt + 1), lb.instruction);
+    {
+        size_t i = 0;
+        while (i < len && ascii_space((unsigned char)reply[i]))
+            i++;
+        if (i + 3 <= len && !memcmp(reply + i, "###", 3))
+            for (i += 3; i < len && ascii_space((unsigned char)reply[i]);)
+                i++;
+        marker m;
+        if (find_markers(reply + i, len - i, (unsigned)(n_prompt + 1), &lb, &m, 1) && m.start == 0 &&
+            m.label == 0) {
+            reply += i;
+            len -= i;
+            hl = 0;
+        }
+    }
     size_t tl = (size_t)hl + len;
     char *text = ts_arena_alloc(a, tl + 1);
     if (!text)

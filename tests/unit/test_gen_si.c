@@ -85,6 +85,12 @@ TEST(gen_si_parse_blocks)
     CHECK_INT(n, 1);
     CHECK(!it[0].drop);
     CHECK(!memcmp(it[0].t.instruction, "A task with words.\n14. Input:\nq", it[0].t.instruction_len));
+    /* A chat model that restarts the block with its head. */
+    const char *r3 = "###\n4. Instruction: Name a fruit please now.\n4. Input:\n<noinput>\n4. Output:\nApple\n";
+    CHECK_INT(ts_si_parse(r3, strlen(r3), false, 3, NULL, &a, &it, &n), 0);
+    CHECK_INT(n, 1);
+    CHECK(!it[0].drop);
+    CHECK(!memcmp(it[0].t.instruction, "Name a fruit please now.", it[0].t.instruction_len));
     CHECK_INT(ts_si_parse("", 0, false, 3, NULL, &a, &it, &n), 0);
     CHECK_INT(n, 1);
     CHECK_STR(it[0].drop, "si_malformed");
