@@ -54,5 +54,6 @@ else
 fi
 export TUNESET="$ROOT/$BUILD/tuneset"
 run_suite "the HTML report in headless Chromium (tests/browser)" browser tests/browser/report.sh
+run_suite "generators self-instruct, simulate, augment against the test server (tests/gen)" gen tests/gen/run.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -1,0 +1,21 @@
+# Sourced by the generator cases after tests/cli/lib.sh: start_server RULES
+# [ARGS...] runs the test server on a free port (URL in $URL), stops it on
+# exit; server_stats prints GET /stats.
+SERVER_PID=
+start_server() {
+  rules=$1; shift
+  rm -f "$T/port"
+  "$LLM_SERVER" --port 0 --port-file "$T/port" --rules "$rules" "$@" >"$T/server.log" 2>&1 &
+  SERVER_PID=$!
+  i=0
+  while [ ! -s "$T/port" ]; do
+    i=$((i + 1)); [ $i -gt 100 ] && fail "test server did not start: $(cat "$T/server.log")"
+    sleep 0.05
+  done
+  URL="http://127.0.0.1:$(cat "$T/port")"
+}
+stop_server() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; SERVER_PID=; }
+trap 'stop_server; rm -rf "$T"' EXIT
+server_stats() { curl -s "$URL/stats"; }
+# stat FILE EXPR: a Python expression over the parsed --stats JSON `d`.
+stat() { json_get "$1" "$2"; }
