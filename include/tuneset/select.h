@@ -1,0 +1,87 @@
+/* tuneset — s1K's selection funnel over question + reasoning trace +
+ * answer records: answer equivalence (math normalization), quality
+ * filters, reply parsers for judge and domain-label models, and the
+ * diversity sampler (domains uniformly, longer traces favoured with
+ * weight 2^-rank, without replacement).
+ *
+ * All functions are pure and reentrant unless noted.
+ */
+#ifndef TUNESET_SELECT_H
+#define TUNESET_SELECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tuneset/error.h"
+#include "tuneset/json.h"
+
+/* --- answers ------------------------------------------------------------ */
+
+/* Finds the final answer in a model's text: the contents of the last
+ * \boxed{...} or \fbox{...} (nested braces allowed); else what follows
+ * the last "final answer is" / "answer is" / "Answer:" on its line; else
+ * the whole text when it is one short line (<= 120 bytes). Returns true
+ * and sets *a / *alen (pointing into s), or false when there is none. */
+bool ts_math_answer(const char *s, size_t n, const char **a, size_t *alen);
+
+/* Canonical text of an answer, for comparison: $ and \( \) \[ \] gone,
+ * \left/\right and LaTeX spacing dropped, \dfrac/\tfrac -> \frac,
+ * \frac{a}{b} and \frac ab -> a/b (parenthesised unless atoms),
+ * \text{...} after a number (units) dropped, else kept as plain text,
+ * degrees and percent signs dropped, white space dropped, thousands
+ * commas removed, trailing zeros of decimals removed, "x = 5" -> 5,
+ * "(B)" -> B. Writes at most cap - 1 bytes and a NUL into out; returns
+ * the length (cut at cap - 1). */
+size_t ts_math_normalize(const char *s, size_t n, char *out, size_t cap);
+
+/* True when the two answers are equivalent: equal canonical texts, or
+ * both numbers (decimals or fractions p/q) within 1e-9 relative. The
+ * inputs are answers already (see ts_math_answer). */
+bool ts_math_equiv(const char *a, size_t alen, const char *b, size_t blen);
+
+/* Extracts the answer from reply text and compares it with the reference
+ * answer (itself extracted when it holds a \boxed{}). -1 when the reply
+ * has no answer to compare, else 0 / 1. */
+int ts_math_reply_correct(const char *reply, size_t rlen, const char *ref, size_t reflen);
+
+/* --- reply parsers ------------------------------------------------------ */
+
+/* A judge's yes/no, tolerant of markup and phrasing ("**Yes**", "Answer:
+ * no", "The answer is correct.", "not equivalent"): 1 yes, 0 no, -1 when
+ * it cannot be told. */
+int ts_select_parse_yesno(const char *s, size_t n);
+
+/* The Mathematics Subject Classification top-level class in a labeller's
+ * reply ("11", "MSC 11", "11-XX Number theory", "Domain: 05"): the first
+ * two-digit number that is a valid MSC2020 top-level class, as 0..99;
+ * -1 when there is none. */
+int ts_select_parse_msc(const char *s, size_t n);
+/* The class's name ("Number theory"), or NULL when code is not a class. */
+const char *ts_select_msc_name(int code);
+
+/* --- quality filters ---------------------------------------------------- */
+
+/* Drop rule for a record's texts, or NULL when it passes:
+ * "api_error" (an API error message instead of an answer),
+ * "image" (embedded or linked images, Asymptote figures),
+ * "broken_markup" (an odd number of $$, \[ without \], \begin{env}
+ * without its \end{env}). */
+const char *ts_select_quality(const char *s, size_t n);
+
+/* --- the diversity sampler ---------------------------------------------- */
+
+typedef struct ts_select_item {
+    int domain;      /* 0..n_domains-1 */
+    uint64_t length; /* trace length: longer is favoured */
+    int round;       /* out: 1-based selection round, 0 = not selected */
+} ts_select_item;
+
+/* Picks up to target items: each round draws a domain uniformly among
+ * those with items left, then an item of it with weight 2^-rank (rank 0 =
+ * the longest trace left in the domain; equal lengths ranked by input
+ * order), without replacement. Seeded: same items + seed = same picks.
+ * Sets items[i].round; returns the number picked, or TS_ENOMEM. */
+int ts_select_sample(ts_select_item *items, size_t n, int n_domains, size_t target, uint64_t seed);
+
+#endif
