@@ -10,6 +10,7 @@
 static const cli_cmd commands[] = {
     {"build", cmd_build, "run a recipe (YAML): sources, steps, splits -> outputs, manifest, card"},
     {"cat", cmd_cat, "read records (JSONL, JSON array; .gz/.zst) and write canonical JSONL"},
+    {"gen", cmd_gen, "create records with a language model (gen respond, ...; see 'tuneset gen --help')"},
     {"head", cmd_head, "write the first N records"},
     {"import", cmd_import, "import a public dataset (alpaca, dolly, oasst1, sharegpt, hh-rlhf, ...) into canonical records"},
     {"clean", cmd_clean, "normalize turns and drop records failing named filters"},
