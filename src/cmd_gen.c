@@ -7,6 +7,7 @@
 
 /* X(name, function, summary) — one line per generator. */
 #define GEN_SUBCOMMANDS(X)                                                                          \
+    X("feedback", gen_feedback, "UltraFeedback: completions from a model pool, rated by a judge; pairs") \
     /* one line per generator above this comment */
 
 #define GEN_DECLARE(name, fn, summary) int fn(int argc, char **argv);
