@@ -8,6 +8,7 @@
 /* X(name, function, summary) — one line per generator. */
 #define GEN_SUBCOMMANDS(X)                                                                          \
     X("feedback", gen_feedback, "UltraFeedback: completions from a model pool, rated by a judge; pairs") \
+    X("kwk", gen_kwk, "Llama 3 know-what-it-knows: questions from snippets, judged answers, refusals") \
     /* one line per generator above this comment */
 
 #define GEN_DECLARE(name, fn, summary) int fn(int argc, char **argv);

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "tuneset/json.h"
+#include "tuneset/llm.h"
 
 /* --- judge replies ------------------------------------------------------ */
 
@@ -130,5 +131,51 @@ int ts_kwk_informative_request(ts_buf *out, const char *model, const char *q, si
                                const char *ans, size_t alen, uint64_t seed, const ts_kwk_sampling *s);
 int ts_kwk_refusal_request(ts_buf *out, const char *model, const char *q, size_t qlen, uint64_t seed,
                            const ts_kwk_sampling *s);
+
+/* --- the generator: requests as a state machine over ts_llm ------------- */
+
+typedef struct ts_kwk_opts {
+    ts_llm *llm;
+    const char *model;       /* the model being tuned: answers and refusals (NULL = client default) */
+    const char *judge_model; /* question writer and judges (NULL = model) */
+    size_t samples;          /* K answers per question, 1..64 */
+    unsigned reasks;         /* re-asks of an unparseable reply (distinct seeds) */
+    uint64_t seed;           /* answer i uses seed + i; re-ask t uses seed + t */
+    ts_kwk_thresholds th;
+    ts_kwk_sampling answering, judging;
+    bool keep_snippet;       /* copy the snippet into meta */
+} ts_kwk_opts;
+
+typedef struct ts_kwk ts_kwk;
+
+typedef struct ts_kwk_result {
+    uint64_t index;
+    const ts_json *sft;  /* NULL when the snippet gives no SFT record */
+    const char *drop;    /* then why: kwk_mixed (pairs only), kwk_unjudged, no_question, ... */
+    ts_json **pairs;
+    size_t n_pairs;
+} ts_kwk_result;
+
+typedef struct ts_kwk_stats {
+    uint64_t questions, no_question;
+    uint64_t answers, answers_failed;
+    uint64_t judgements, reasks, unjudged_answers;
+    uint64_t cls[4]; /* snippets by ts_kwk_class */
+    uint64_t refusals, refusals_failed;
+    uint64_t sft, pairs;
+} ts_kwk_stats;
+
+ts_kwk *ts_kwk_new(const ts_kwk_opts *o, ts_err *err);
+/* Starts one snippet (copied). ref names it in ids and meta ("doc/3#2");
+ * may be NULL (then the index does). */
+int ts_kwk_add(ts_kwk *k, const char *snippet, size_t len, const char *ref, uint64_t index,
+               ts_err *err);
+size_t ts_kwk_active(const ts_kwk *k);
+int ts_kwk_step(ts_kwk *k, ts_err *err);
+/* As ts_fb_take: 1 with res filled (valid until the next take), 0 when the
+ * oldest snippet is not finished, or a negative code. */
+int ts_kwk_take(ts_kwk *k, ts_kwk_result *res, ts_err *err);
+const ts_kwk_stats *ts_kwk_get_stats(const ts_kwk *k);
+void ts_kwk_free(ts_kwk *k);
 
 #endif
