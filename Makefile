@@ -43,12 +43,18 @@ $(BUILD)/tuneset: $(CLI_OBJS) $(BUILD)/libtuneset.a
 $(BUILD)/test_unit: $(TEST_OBJS) $(BUILD)/libtuneset.a
 	$(CC) -o $@ $(TEST_OBJS) $(BUILD)/libtuneset.a $(LDFLAGS) $(LDLIBS)
 
+# The OpenAI-compatible test server for the LLM tests and benchmark; only
+# it links libmicrohttpd.
+LLM_SERVER_SRCS := $(wildcard tests/llm/server*.c)
+$(BUILD)/llm_test_server: $(LLM_SERVER_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/libtuneset.a
+	$(CC) -o $@ $^ $(LDFLAGS) $(shell pkg-config --libs libmicrohttpd) $(LDLIBS) -lpthread
+
 # Installs missing Debian packages (idempotent: skips what pkg-config finds).
 deps:
 	@sh scripts/deps.sh
 
 check: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/test_unit
+	@$(MAKE) --no-print-directory all $(BUILD)/test_unit $(BUILD)/llm_test_server
 	@sh tests/run.sh $(BUILD)
 
 test: check

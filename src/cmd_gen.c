@@ -9,6 +9,7 @@
 #define GEN_SUBCOMMANDS(X)                                                                          \
     X("feedback", gen_feedback, "UltraFeedback: completions from a model pool, rated by a judge; pairs") \
     X("kwk", gen_kwk, "Llama 3 know-what-it-knows: questions from snippets, judged answers, refusals") \
+    X("respond", gen_respond, "fill the assistant turn of prompt-only records (n samples each)")   \
     /* one line per generator above this comment */
 
 #define GEN_DECLARE(name, fn, summary) int fn(int argc, char **argv);

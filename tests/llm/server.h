@@ -1,0 +1,34 @@
+/* The LLM test server's rules (server_rules.c) for its HTTP side
+ * (server.c): what to answer to one chat-completions request. */
+#ifndef LLM_TEST_SERVER_H
+#define LLM_TEST_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tuneset/json.h"
+
+typedef enum { FAULT_NONE, FAULT_429, FAULT_500, FAULT_SLOW, FAULT_MALFORMED, FAULT_TRUNCATED, FAULT_DROP } fault_kind;
+
+typedef struct srv_answer {
+    unsigned status;      /* HTTP status */
+    ts_buf body;          /* response body */
+    long retry_after;     /* seconds, < 0 = no header */
+    unsigned delay_ms;    /* hold the reply this long (suspended, no thread) */
+    bool drop;            /* close the connection without a reply */
+} srv_answer;
+
+/* Loads a rules file (JSON Lines; see tests/llm/README.md). 0 or -1 with
+ * a message in msg. */
+int srv_rules_load(const char *path, char *msg, size_t cap);
+
+/* Decides the answer to one request body; counts it. Thread-safe. */
+void srv_answer_request(const char *body, size_t len, unsigned latency_ms, srv_answer *out);
+
+/* {"requests": N, "by_body_hash": {"<fnv1a-64 hex>": n, ...}} */
+void srv_stats_json(ts_buf *out);
+
+/* FNV-1a 64 of the body, as the keys of by_body_hash. */
+uint64_t srv_body_hash(const char *p, size_t n);
+
+#endif
