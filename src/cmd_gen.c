@@ -7,6 +7,8 @@
 
 /* X(name, function, summary) — one line per generator. */
 #define GEN_SUBCOMMANDS(X)                                                                          \
+    X("feedback", gen_feedback, "UltraFeedback: completions from a model pool, rated by a judge; pairs") \
+    X("kwk", gen_kwk, "Llama 3 know-what-it-knows: questions from snippets, judged answers, refusals") \
     X("respond", gen_respond, "fill the assistant turn of prompt-only records (n samples each)")   \
     X("self-instruct", gen_self_instruct, "Alpaca's Self-Instruct: new tasks from seed tasks, ROUGE-L filtered") \
     /* one line per generator above this comment */
