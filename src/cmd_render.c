@@ -13,6 +13,8 @@ typedef struct {
     ts_tpl_render_opts o;
     ts_buf text;
     ts_arena scratch;
+    ts_tpl_spans spans;
+    bool with_spans;
 } render_ctx;
 
 /* prompt + answer as one array in the record's arena (items shared). */
@@ -29,13 +31,32 @@ static ts_json *concat(ts_arena *a, const ts_json *x, const ts_json *y)
     return v;
 }
 
+/* rec[key] = [[start, end], ...]: the generation blocks' byte ranges. */
+static int set_spans(cli_run *r, render_ctx *x, ts_json *rec, const char *key)
+{
+    ts_jb b;
+    ts_jb_init(&b, &r->arena);
+    ts_jb_array(&b);
+    for (size_t i = 0; i < x->spans.n; i++) {
+        ts_jb_array(&b);
+        ts_jb_int(&b, (int64_t)x->spans.v[i].start);
+        ts_jb_int(&b, (int64_t)x->spans.v[i].end);
+        ts_jb_end(&b);
+    }
+    ts_jb_end(&b);
+    ts_json *v;
+    int rc = ts_jb_finish(&b, &v);
+    ts_jb_release(&b);
+    return rc ? rc : ts_json_set(&r->arena, rec, key, v);
+}
+
 /* Renders msgs into rec[key]; a template error rejects the record. */
 static int render_one(cli_run *r, render_ctx *x, ts_json *rec, const ts_json *msgs, const char *key,
-                      bool *rejected)
+                      const char *spans_key, bool *rejected)
 {
     ts_err e = TS_ERR_INIT;
     x->text.len = 0;
-    int rc = ts_template_render(x->t, msgs, &x->o, &x->text, NULL, &e);
+    int rc = ts_template_render(x->t, msgs, &x->o, &x->text, x->with_spans ? &x->spans : NULL, &e);
     if (rc == TS_ETEMPLATE) {
         *rejected = true;
         if (e.line)
@@ -46,7 +67,8 @@ static int render_one(cli_run *r, render_ctx *x, ts_json *rec, const ts_json *ms
         return run_fail(r, EXIT_IO, ts_strerror(rc));
     ts_json v = {.type = TS_JSON_STRING, .len = (uint32_t)x->text.len};
     v.u.s = ts_arena_dup(&r->arena, x->text.data ? x->text.data : "", x->text.len);
-    if (!v.u.s || ts_json_set(&r->arena, rec, key, &v))
+    if (!v.u.s || ts_json_set(&r->arena, rec, key, &v) ||
+        (x->with_spans && set_spans(r, x, rec, spans_key)))
         return run_fail(r, EXIT_IO, "out of memory");
     return 0;
 }
@@ -62,19 +84,19 @@ static int on_record(cli_run *r, ts_json *rec, void *ctx)
     bool rej = false;
     int rc;
     if (ts_json_is(msgs, TS_JSON_ARRAY)) {
-        if ((rc = render_one(r, x, rec, msgs, "text", &rej)) || rej)
+        if ((rc = render_one(r, x, rec, msgs, "text", "generation_spans", &rej)) || rej)
             return rc;
     } else if (ts_json_is(prompt, TS_JSON_ARRAY) && ts_json_is(chosen, TS_JSON_ARRAY) &&
                ts_json_is(rejected, TS_JSON_ARRAY)) {
         ts_json *c = concat(&r->arena, prompt, chosen), *j = concat(&r->arena, prompt, rejected);
         if (!c || !j)
             return run_fail(r, EXIT_IO, "out of memory");
-        if ((rc = render_one(r, x, rec, c, "text_chosen", &rej)) || rej)
+        if ((rc = render_one(r, x, rec, c, "text_chosen", "generation_spans_chosen", &rej)) || rej)
             return rc;
-        if ((rc = render_one(r, x, rec, j, "text_rejected", &rej)) || rej)
+        if ((rc = render_one(r, x, rec, j, "text_rejected", "generation_spans_rejected", &rej)) || rej)
             return rc;
     } else if (ts_json_is(prompt, TS_JSON_ARRAY)) {
-        if ((rc = render_one(r, x, rec, prompt, "text", &rej)) || rej)
+        if ((rc = render_one(r, x, rec, prompt, "text", "generation_spans", &rej)) || rej)
             return rc;
     } else {
         return run_reject_here(r, "not a conversation: needs messages, or prompt (+ chosen/rejected)");
@@ -119,6 +141,8 @@ int cmd_render(int argc, char **argv)
     cli_common c;
     cli_common_defaults(&c);
     const char *tpl = NULL;
+    render_ctx x;
+    memset(&x, 0, sizeof x);
     bool agp = false;
     cli_list vars = {{0}, 0};
     cli_opt opts[] = {
@@ -126,6 +150,8 @@ int cmd_render(int argc, char **argv)
          "tokenizer_config.json, a folder holding one, or a built-in: chatml, llama3, mistral, gemma, phi3, "
          "alpaca, vicuna"},
         {0, "add-generation-prompt", NULL, OPT_FLAG, &agp, "end with the assistant header (add_generation_prompt)"},
+        {0, "spans", NULL, OPT_FLAG, &x.with_spans,
+         "also write generation_spans: [[start, end], ...] byte ranges of {% generation %} blocks"},
         {0, "var", "NAME=VALUE", OPT_LIST, &vars,
          "an extra template variable (VALUE as JSON when it parses, e.g. enable_thinking=false); repeatable"},
         {0},
@@ -146,8 +172,6 @@ int cmd_render(int argc, char **argv)
         cli_error("render", "--template is required (a tokenizer_config.json, a folder, or a built-in name)");
         return EXIT_USAGE;
     }
-    render_ctx x;
-    memset(&x, 0, sizeof x);
     ts_err e = TS_ERR_INIT;
     if ((rc = ts_template_open(tpl, &x.t, &e))) {
         char msg[512];
@@ -176,6 +200,7 @@ int cmd_render(int argc, char **argv)
         rc = run_end(&r);
     }
     ts_buf_release(&x.text);
+    ts_tpl_spans_release(&x.spans);
     ts_arena_release(&x.scratch);
     ts_arena_release(&vars_arena);
     ts_template_free(x.t);

@@ -244,6 +244,7 @@ static int guarded(tpl_ctx *c, const tpl_node *body, const ts_template *t, const
     push_global(c, "eos_token", tv_str(t->eos, strlen(t->eos)));
     push_global(c, "messages", tpl_from_json(c, messages));
     push_global(c, "tools", o->tools ? tpl_from_json(c, o->tools) : tv_none());
+    push_global(c, "documents", tv_none()); /* transformers passes documents=None */
     push_global(c, "add_generation_prompt", tv_bool(o->add_generation_prompt));
     if (ts_json_is(o->extra, TS_JSON_OBJECT))
         for (uint32_t i = 0; i < 2 * o->extra->len; i += 2) {

@@ -91,12 +91,10 @@ static void exec_for(tpl_ctx *c, const tpl_node *n)
         items = kept;
         cnt = k;
     }
+    /* loop.depth counts recursion levels, and recursive loops are not
+     * supported: every loop is at depth 1, as jinja2 reports for nested
+     * plain loops. */
     int depth = 1;
-    for (size_t i = c->nvars; i-- > 0;)
-        if (c->vars[i].nlen == 4 && !memcmp(c->vars[i].name, "loop", 4) && c->vars[i].val.k == TV_LOOP) {
-            depth = c->vars[i].val.u.loop->depth + 1;
-            break;
-        }
     tpl_loop *loop = tpl_alloc(c, sizeof *loop);
     *loop = (tpl_loop){items, cnt, 0, depth};
     tv lv = {TV_LOOP, 0, 0, {.loop = loop}};
