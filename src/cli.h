@@ -152,5 +152,6 @@ int cmd_parquet(int argc, char **argv);
 int cmd_votes(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_tokenize(int argc, char **argv);
+int cmd_render(int argc, char **argv);
 
 #endif
