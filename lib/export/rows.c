@@ -108,6 +108,10 @@ static int row_openai(const ts_json *rec, ts_rec_kind kind, ts_arena *a, ts_json
             *rule = "openai_tool_turn";
             return 0;
         }
+    if (kind == TS_REC_SFT && exp_role_of(&msgs->u.items[msgs->len - 1]) != EXP_ASSISTANT) {
+        *rule = "openai_no_final_reply"; /* nothing to learn after the last reply */
+        return 0;
+    }
     ts_jb b;
     ts_jb_init(&b, a);
     ts_jb_object(&b);
