@@ -215,7 +215,8 @@ static const char *lf_entry_rule(const ts_json *row, ts_export_lf_format f, ts_r
     ts_buf b;
     ts_buf_init(&b, 0);
     ts_export_lf_entry(&b, f, kind, "rows.jsonl");
-    ts_json *e = parse(a, b.data, b.len);
+    char *text = ts_arena_dup(a, b.data, b.len); /* the tree borrows its text */
+    ts_json *e = text ? parse(a, text, b.len) : NULL;
     ts_buf_release(&b);
     if (!e)
         return "entry is not JSON";
