@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "tuneset/export.h"
@@ -292,6 +293,12 @@ int cmd_export(int argc, char **argv)
         return rc;
     if (x.kind == TS_REC_UNKNOWN)
         x.kind = TS_REC_SFT;
+    /* Rows sent to a device (/dev/null, a pipe) have no folder to put a
+     * sidecar beside; one named explicitly is still written. */
+    struct stat st;
+    bool regular = !stat(c.output, &st) && S_ISREG(st.st_mode);
+    if (!regular && !info && !cfg)
+        return 0;
     char buf[PATH_MAX + 32], nbuf[PATH_MAX];
     if (t == TS_EXPORT_LLAMAFACTORY) {
         if (!info) {

@@ -104,6 +104,10 @@ printf '[1,' > "$T/lf/bad_info.json"
 run ts export llamafactory "$X/sft.jsonl" -o "$T/lf/x.jsonl" --dataset-info "$T/lf/bad_info.json"; expect_rc 1
 expect_err_has "not a dataset_info.json"
 
+# Rows to a device: no sidecar beside it (there is no folder to put it in).
+run ts export llamafactory -q "$X/sft.jsonl" -o /dev/null; expect_rc 0
+if [ -e /dev/dataset_info.json ]; then rm -f /dev/dataset_info.json; fail "a sidecar was written to /dev"; fi
+
 # axolotl: rows + a YAML datasets entry that names the rows' field.
 run ts export axolotl "$X/sft.jsonl" -o "$T/ax/rows.jsonl"; expect_rc 3 # no such folder: an I/O error
 mkdir -p "$T/ax"
