@@ -240,7 +240,7 @@ static int row_alpaca(const ts_json *rec, ts_rec_kind kind, bool history, ts_are
         }
     }
     const ts_json *ch = NULL, *rj = NULL;
-    if (kind == TS_REC_SFT ? n % 2 == 1 : n % 2 == 0) {
+    if (kind == TS_REC_SFT ? n % 2 == 1 || n == 0 : n % 2 == 0) {
         *rule = kind == TS_REC_SFT ? "alpaca_no_final_reply" : "alpaca_roles_do_not_alternate";
         return 0;
     }

@@ -87,6 +87,29 @@ TEST(export_golden_rows)
     CHECK_INT(row_text(&o, "{\"text\":\"plain\"}", out, sizeof out, &rule), TS_ESCHEMA);
 }
 
+/* Found by fuzz_export: a valid record holding only a system prompt. */
+TEST(export_system_only_record_is_a_named_drop)
+{
+    const char *sys = "{\"messages\":[{\"role\":\"system\",\"content\":\"ks.\"}]}";
+    char out[512];
+    const char *rule;
+    struct { ts_export_target t; const char *rule; } cases[] = {
+        {TS_EXPORT_ALPACA, "alpaca_no_final_reply"},
+        {TS_EXPORT_OPENAI, "openai_no_final_reply"},
+        {TS_EXPORT_SHAREGPT, "sharegpt_no_final_reply"},
+        {TS_EXPORT_LLAMAFACTORY, "sharegpt_no_final_reply"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        ts_export_opts o = {.target = cases[i].t, .alpaca_history = true};
+        CHECK_INT(row_text(&o, sys, out, sizeof out, &rule), 0);
+        CHECK_STR(out, "");
+        CHECK_STR(rule, cases[i].rule);
+    }
+    ts_export_opts o = {.target = TS_EXPORT_LLAMAFACTORY, .lf_format = TS_EXPORT_LF_ALPACA, .alpaca_history = true};
+    CHECK_INT(row_text(&o, sys, out, sizeof out, &rule), 0);
+    CHECK_STR(rule, "alpaca_no_final_reply");
+}
+
 TEST(export_target_names)
 {
     ts_export_target t;
