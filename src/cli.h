@@ -151,6 +151,7 @@ int cmd_report(int argc, char **argv);
 int cmd_parquet(int argc, char **argv);
 int cmd_votes(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_tokenize(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 
