@@ -16,6 +16,7 @@ static const cli_cmd commands[] = {
     {"dedup", cmd_dedup, "remove exact and near-duplicate records (MinHash + LSH)"},
     {"decontam", cmd_decontam, "drop records that share an n-gram with benchmark files (--against)"},
     {"pii", cmd_pii, "find PII and redact it, drop the records or report counts"},
+    {"tokenize", cmd_tokenize, "count tokens (and ids) of each text with a Hugging Face tokenizer.json"},
     {"split", cmd_split, "assign records to train/test/... splits (seeded; --group-by, --stratify)"},
     {"lang", cmd_lang, "detect each record's language: meta.lang and meta.lang_confidence"},
     {"mix", cmd_mix, "combine sources by weight or count (seeded up/down-sampling)"},

@@ -48,6 +48,7 @@ run_suite() { # title log-name script
 }
 if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
   run_suite "Parquet interoperability with DuckDB (tests/interop)" interop tests/interop/run.sh
+  run_suite "tokenizer parity with Hugging Face tokenizers (tests/tok)" tok tests/tok/run.sh
 else
   echo "node/npm missing: interop not run"; total_fail=$((total_fail + 1))
 fi

@@ -12,6 +12,7 @@
 #include "tuneset/record.h"
 #include "tuneset/stats.h"
 #include "tuneset/stream.h"
+#include "tuneset/tokenizer.h"
 
 /* The library's version string, e.g. "0.1.0". */
 const char *ts_version(void);

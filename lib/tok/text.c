@@ -1,0 +1,329 @@
+/* Text helpers of the tokenizer: UTF-8, the GPT-2 byte-level map, regex
+ * compilation (Oniguruma syntax of tokenizer.json -> PCRE2) and the
+ * normalizers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "tok_int.h"
+
+/* GPT-2's bytes_to_unicode(): printable Latin-1 bytes map to themselves,
+ * the rest to U+0100 onwards in byte order. */
+const uint16_t tk_byte_char[256] = {
+    0x100, 0x101, 0x102, 0x103, 0x104, 0x105, 0x106, 0x107, 0x108, 0x109, 0x10a, 0x10b,
+    0x10c, 0x10d, 0x10e, 0x10f, 0x110, 0x111, 0x112, 0x113, 0x114, 0x115, 0x116, 0x117,
+    0x118, 0x119, 0x11a, 0x11b, 0x11c, 0x11d, 0x11e, 0x11f, 0x120, 0x21, 0x22, 0x23,
+    0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f,
+    0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b,
+    0x3c, 0x3d, 0x3e, 0x3f, 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47,
+    0x48, 0x49, 0x4a, 0x4b, 0x4c, 0x4d, 0x4e, 0x4f, 0x50, 0x51, 0x52, 0x53,
+    0x54, 0x55, 0x56, 0x57, 0x58, 0x59, 0x5a, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f,
+    0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b,
+    0x6c, 0x6d, 0x6e, 0x6f, 0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77,
+    0x78, 0x79, 0x7a, 0x7b, 0x7c, 0x7d, 0x7e, 0x121, 0x122, 0x123, 0x124, 0x125,
+    0x126, 0x127, 0x128, 0x129, 0x12a, 0x12b, 0x12c, 0x12d, 0x12e, 0x12f, 0x130, 0x131,
+    0x132, 0x133, 0x134, 0x135, 0x136, 0x137, 0x138, 0x139, 0x13a, 0x13b, 0x13c, 0x13d,
+    0x13e, 0x13f, 0x140, 0x141, 0x142, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7,
+    0xa8, 0xa9, 0xaa, 0xab, 0xac, 0x143, 0xae, 0xaf, 0xb0, 0xb1, 0xb2, 0xb3,
+    0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xbb, 0xbc, 0xbd, 0xbe, 0xbf,
+    0xc0, 0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7, 0xc8, 0xc9, 0xca, 0xcb,
+    0xcc, 0xcd, 0xce, 0xcf, 0xd0, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7,
+    0xd8, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf, 0xe0, 0xe1, 0xe2, 0xe3,
+    0xe4, 0xe5, 0xe6, 0xe7, 0xe8, 0xe9, 0xea, 0xeb, 0xec, 0xed, 0xee, 0xef,
+    0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb,
+    0xfc, 0xfd, 0xfe, 0xff,
+};
+
+int tk_unicode_to_byte(uint32_t cp)
+{
+    static int16_t rev[0x144];
+    static int ready; /* benign race: every thread writes the same values */
+    if (!ready) {
+        for (size_t i = 0; i < 0x144; i++)
+            rev[i] = -1;
+        for (int b = 0; b < 256; b++)
+            rev[tk_byte_char[b]] = (int16_t)b;
+        ready = 1;
+    }
+    return cp < 0x144 ? rev[cp] : -1;
+}
+
+static size_t put_utf8(char *o, uint32_t cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+int tk_bytes_to_unicode(const char *s, size_t n, ts_buf *out)
+{
+    if (ts_buf_reserve(out, 2 * n))
+        return TS_ENOMEM;
+    char *o = out->data + out->len;
+    for (size_t i = 0; i < n; i++)
+        o += put_utf8(o, tk_byte_char[(uint8_t)s[i]]);
+    out->len = (size_t)(o - out->data);
+    return 0;
+}
+
+/* Decodes the code point at s[*i] (valid UTF-8 assumed; a stray byte is
+ * taken as itself so callers always advance). */
+uint32_t tk_utf8_next(const char *s, size_t n, size_t *i)
+{
+    const uint8_t *p = (const uint8_t *)s + *i;
+    size_t left = n - *i;
+    uint32_t c = p[0];
+    size_t k = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (k > left || c < 0xC0 || (c >= 0x80 && k == 1))
+        k = 1;
+    if (k == 2)
+        c = ((c & 0x1F) << 6) | (p[1] & 0x3F);
+    else if (k == 3)
+        c = ((c & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+    else if (k == 4)
+        c = ((c & 0x07) << 18) | ((p[1] & 0x3F) << 12) | ((p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+    *i += k;
+    return c;
+}
+
+size_t tk_utf8_valid(const char *s, size_t n)
+{
+    const uint8_t *p = (const uint8_t *)s;
+    size_t i = 0;
+    while (i < n) {
+        uint8_t c = p[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k;
+        uint32_t min;
+        if (c >= 0xC2 && c <= 0xDF)
+            k = 2, min = 0x80;
+        else if (c >= 0xE0 && c <= 0xEF)
+            k = 3, min = 0x800;
+        else if (c >= 0xF0 && c <= 0xF4)
+            k = 4, min = 0x10000;
+        else
+            return i;
+        if (i + k > n)
+            return i;
+        uint32_t cp = c & (0x7F >> k);
+        for (size_t j = 1; j < k; j++) {
+            if ((p[i + j] & 0xC0) != 0x80)
+                return i;
+            cp = (cp << 6) | (p[i + j] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return i;
+        i += k;
+    }
+    return n;
+}
+
+/* tokenizer.json regexes are Oniguruma's: there \s is Unicode White_Space
+ * (which includes U+0085), while PCRE2's UCP \s is Z + \t\n\v\f\r. Spell
+ * \s and \S as the property so both engines split alike. */
+pcre2_code *tk_regex(const char *pat, size_t n, ts_err *err)
+{
+    ts_buf b;
+    ts_buf_init(&b, 1u << 20);
+    for (size_t i = 0; i < n; i++) {
+        int rc = 0;
+        if (pat[i] == '\\' && i + 1 < n) {
+            if (pat[i + 1] == 's')
+                rc = ts_buf_append(&b, "\\p{White_Space}", 15);
+            else if (pat[i + 1] == 'S')
+                rc = ts_buf_append(&b, "\\P{White_Space}", 15);
+            else
+                rc = ts_buf_append(&b, pat + i, 2);
+            i++;
+        } else {
+            rc = ts_buf_putc(&b, pat[i]);
+        }
+        if (rc) {
+            ts_buf_release(&b);
+            ts_err_set(err, TS_ENOMEM, "regex too long");
+            return NULL;
+        }
+    }
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)(b.data ? b.data : ""), b.len, PCRE2_UTF | PCRE2_UCP, &ec, &eo, NULL);
+    ts_buf_release(&b);
+    if (!re) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(ec, msg, sizeof msg);
+        ts_err_set(err, TS_ENOTSUP, "pattern '%.*s' at %zu: %s", (int)(n > 80 ? 80 : n), pat, (size_t)eo, (char *)msg);
+        return NULL;
+    }
+    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter when JIT is missing */
+    return re;
+}
+
+/* --- normalizers -------------------------------------------------------- */
+
+/* memmem without _GNU_SOURCE. */
+const char *tk_find(const char *h, size_t hn, const char *nd, size_t nn)
+{
+    if (!nn || nn > hn)
+        return nn ? NULL : h;
+    const char *end = h + (hn - nn) + 1;
+    for (const char *p = h; p < end;) {
+        p = memchr(p, nd[0], (size_t)(end - p));
+        if (!p)
+            return NULL;
+        if (!memcmp(p, nd, nn))
+            return p;
+        p++;
+    }
+    return NULL;
+}
+
+bool tk_is_ws(uint32_t c)
+{
+    return (c >= 9 && c <= 13) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+           c == 0x3000;
+}
+
+static int norm_one(ts_tokenizer *t, const tk_norm *nm, const char *s, size_t n, ts_buf *out)
+{
+    switch (nm->kind) {
+    case TK_N_NFC:
+    case TK_N_NFD:
+    case TK_N_NFKC:
+    case TK_N_NFKD: {
+        int opt = UTF8PROC_STABLE;
+        opt |= nm->kind == TK_N_NFC || nm->kind == TK_N_NFKC ? UTF8PROC_COMPOSE : UTF8PROC_DECOMPOSE;
+        if (nm->kind == TK_N_NFKC || nm->kind == TK_N_NFKD)
+            opt |= UTF8PROC_COMPAT;
+        utf8proc_uint8_t *dst = NULL;
+        utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &dst,
+                                          (utf8proc_option_t)opt);
+        if (r < 0) {
+            free(dst);
+            return r == UTF8PROC_ERROR_NOMEM ? TS_ENOMEM : TS_EUTF8;
+        }
+        int rc = ts_buf_append(out, dst, (size_t)r);
+        free(dst);
+        return rc;
+    }
+    case TK_N_LOWER:
+        for (size_t i = 0; i < n;) {
+            uint32_t c = tk_utf8_next(s, n, &i);
+            char o[8];
+            size_t k;
+            if (c == 0x130) { /* İ lowercases to i + combining dot, as Rust does */
+                k = put_utf8(o, 'i');
+                k += put_utf8(o + k, 0x307);
+            } else {
+                k = put_utf8(o, (uint32_t)utf8proc_tolower((utf8proc_int32_t)c));
+            }
+            if (ts_buf_append(out, o, k))
+                return TS_ENOMEM;
+        }
+        return 0;
+    case TK_N_PREPEND:
+        if (n && ts_buf_append(out, nm->a, nm->alen))
+            return TS_ENOMEM;
+        return ts_buf_append(out, s, n);
+    case TK_N_STRIP: {
+        size_t a = 0, z = n;
+        if (nm->left)
+            while (a < z) {
+                size_t j = a;
+                if (!tk_is_ws(tk_utf8_next(s, z, &j)))
+                    break;
+                a = j;
+            }
+        if (nm->right)
+            while (z > a) {
+                size_t j = z - 1;
+                while (j > a && ((uint8_t)s[j] & 0xC0) == 0x80)
+                    j--;
+                size_t k = j;
+                if (!tk_is_ws(tk_utf8_next(s, z, &k)))
+                    break;
+                z = j;
+            }
+        return ts_buf_append(out, s + a, z - a);
+    }
+    case TK_N_REPLACE: {
+        size_t i = 0;
+        if (nm->re) {
+            while (i <= n) {
+                int rc = pcre2_match(nm->re, (PCRE2_SPTR)s, n, i, PCRE2_NO_UTF_CHECK, t->md, NULL);
+                if (rc < 0)
+                    break;
+                PCRE2_SIZE *ov = pcre2_get_ovector_pointer(t->md);
+                if (ov[1] == ov[0]) { /* empty match: move on one character */
+                    if (ov[0] >= n)
+                        break;
+                    size_t j = ov[0];
+                    tk_utf8_next(s, n, &j);
+                    if (ts_buf_append(out, s + i, j - i))
+                        return TS_ENOMEM;
+                    i = j;
+                    continue;
+                }
+                if (ts_buf_append(out, s + i, ov[0] - i) || ts_buf_append(out, nm->b, nm->blen))
+                    return TS_ENOMEM;
+                i = ov[1];
+            }
+        } else if (nm->alen) {
+            for (;;) {
+                const char *hit = tk_find(s + i, n - i, nm->a, nm->alen);
+                if (!hit)
+                    break;
+                size_t at = (size_t)(hit - s);
+                if (ts_buf_append(out, s + i, at - i) || ts_buf_append(out, nm->b, nm->blen))
+                    return TS_ENOMEM;
+                i = at + nm->alen;
+            }
+        }
+        return i < n ? ts_buf_append(out, s + i, n - i) : 0;
+    }
+    }
+    return TS_EINVAL;
+}
+
+int tk_normalize(ts_tokenizer *t, const char *s, size_t n, ts_buf *out)
+{
+    /* Each step reads the previous step's text: ping-pong between out and
+     * a scratch buffer, ending in out. */
+    out->len = 0;
+    if (!t->nnorm)
+        return ts_buf_append(out, s, n);
+    ts_buf *tmp = &t->mbuf;
+    const char *src = s;
+    size_t sn = n;
+    for (size_t k = 0; k < t->nnorm; k++) {
+        ts_buf *dst = ((t->nnorm - k) & 1) ? out : tmp;
+        dst->len = 0;
+        int rc = norm_one(t, &t->norm[k], src, sn, dst);
+        if (rc)
+            return rc;
+        src = dst->data ? dst->data : "";
+        sn = dst->len;
+    }
+    return 0;
+}
