@@ -107,6 +107,8 @@ TEST(dedup_keys_only_matches_full_path)
     /* Mostly letters and single spaces: the 8- and 16-byte block paths of
      * the keys-only normalizer run too. */
     CHECK(keys_only_matches("abcdefghijklmnopqrstuvwxyzABCDEFGHIJK @\xc3\xa9 "));
+    /* Prose-like: long words, single blanks of every kind, a few pairs. */
+    CHECK(keys_only_matches("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 \n\t\r\v\f.,"));
 }
 
 /* Random pairs of shingle sets with a known Jaccard similarity: the
