@@ -12,12 +12,12 @@ DEFS     := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 $(CFLAGS) $(WARN) $(DEFS) -Iinclude -fPIC $(PKG_CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS     = $(PKG_LIBS) -lm $(EXTRA_LDLIBS)
+LDLIBS     = $(PKG_LIBS) -lcld2 -lstdc++ -lm $(EXTRA_LDLIBS)
 
 # One source list, shared by the CLI, the tests, the benchmarks and fuzzers.
 include lib/sources.mk
 
-LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(LIB_CXX_SRCS:%.cc=$(BUILD)/%.o)
 CLI_SRCS  := $(wildcard src/*.c)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 TEST_SRCS := $(wildcard tests/unit/*.c)
@@ -29,6 +29,10 @@ all: $(BUILD)/libtuneset.a $(BUILD)/libtuneset.so $(BUILD)/tuneset
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++11 $(CFLAGS) -Wall -Wextra -Wshadow $(DEFS) -Iinclude -fPIC $(EXTRA_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libtuneset.a: $(LIB_OBJS)
 	@rm -f $@

@@ -13,3 +13,5 @@ LIB_SRCS := \
   $(wildcard lib/export/*.c) \
   $(wildcard lib/llm/*.c) \
   $(wildcard lib/gen/*.c)
+# C++: the CLD2 language detector's shim (CLD2 has only a C++ API).
+LIB_CXX_SRCS := lib/curate/lang_cld2.cc

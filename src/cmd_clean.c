@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "tuneset/curate_clean.h"
+#include "tuneset/tokenizer.h"
 
 typedef struct {
     ts_clean *cl;
@@ -89,13 +90,19 @@ int cmd_clean(int argc, char **argv)
     ts_clean_opts o;
     ts_clean_opts_default(&o);
     uint64_t min_turn = 0, max_turn = 0, min_chars = 0, max_chars = 0, max_run = 0;
+    uint64_t min_turn_tok = 0, max_turn_tok = 0, min_tok = 0, max_tok = 0;
     bool no_structure = false;
-    const char *phrases_path = NULL;
+    const char *phrases_path = NULL, *tok_path = NULL;
     cli_opt opts[] = {
         {0, "min-turn-chars", "N", OPT_U64, &min_turn, "drop when a turn has fewer characters (turn_too_short)"},
         {0, "max-turn-chars", "N", OPT_U64, &max_turn, "drop when a turn has more characters (turn_too_long)"},
         {0, "min-chars", "N", OPT_U64, &min_chars, "drop when the turns total fewer characters (too_short)"},
         {0, "max-chars", "N", OPT_U64, &max_chars, "drop when the turns total more characters (too_long)"},
+        {0, "tokenizer", "PATH", OPT_STR, &tok_path, "tokenizer.json (or its folder) for the token limits"},
+        {0, "min-turn-tokens", "N", OPT_U64, &min_turn_tok, "drop when a turn has fewer tokens (turn_too_few_tokens)"},
+        {0, "max-turn-tokens", "N", OPT_U64, &max_turn_tok, "drop when a turn has more tokens (turn_too_many_tokens)"},
+        {0, "min-tokens", "N", OPT_U64, &min_tok, "drop when the turns total fewer tokens (too_few_tokens)"},
+        {0, "max-tokens", "N", OPT_U64, &max_tok, "drop when the turns total more tokens (too_many_tokens)"},
         {0, "no-structure", NULL, OPT_FLAG, &no_structure, "skip empty_turn and consecutive_same_role (on by default)"},
         {0, "require-final-assistant", NULL, OPT_FLAG, &o.require_final_assistant,
          "drop conversations not ending with an assistant turn (no_final_assistant)"},
@@ -120,9 +127,12 @@ int cmd_clean(int argc, char **argv)
                        "Normalizes turns (--trim, --html-to-markdown), then drops records failing a\n"
                        "filter, counted by rule: empty_turn, consecutive_same_role (on unless\n"
                        "--no-structure), no_final_assistant, turn_too_short/long, too_short/long,\n"
-                       "dup_lines, dup_ngrams, char_run, disclaimer, bad_chars. Characters are\n"
-                       "Unicode code points. Only structure checks run by default.\n\n"
-                       "example: tuneset clean sft.jsonl --trim --drop-disclaimers --min-chars 20 -o sft.clean.jsonl",
+                       "turn_too_few/many_tokens, too_few/many_tokens (with --tokenizer), dup_lines,\n"
+                       "dup_ngrams, char_run, disclaimer, bad_chars. Characters are Unicode code\n"
+                       "points; tokens are counted per turn content, without a chat template or\n"
+                       "special tokens. Only structure checks run by default.\n\n"
+                       "example: tuneset clean sft.jsonl --trim --drop-disclaimers --min-chars 20 -o sft.clean.jsonl\n"
+                       "         tuneset clean sft.jsonl --tokenizer tokenizer.json --max-tokens 4096 -o sft.4k.jsonl",
                        &pos, &npos);
     if (rc)
         return CLI_PARSE_RESULT(rc);
@@ -130,7 +140,8 @@ int cmd_clean(int argc, char **argv)
         cli_error("clean", "ratios must be between 0 and 1");
         return EXIT_USAGE;
     }
-    if ((max_turn && min_turn > max_turn) || (max_chars && min_chars > max_chars)) {
+    if ((max_turn && min_turn > max_turn) || (max_chars && min_chars > max_chars) ||
+        (max_turn_tok && min_turn_tok > max_turn_tok) || (max_tok && min_tok > max_tok)) {
         cli_error("clean", "a --min-* is larger than its --max-*");
         return EXIT_USAGE;
     }
@@ -140,16 +151,39 @@ int cmd_clean(int argc, char **argv)
     o.min_chars = (size_t)min_chars;
     o.max_chars = (size_t)max_chars;
     o.max_char_run = (size_t)max_run;
+    o.min_turn_tokens = (size_t)min_turn_tok;
+    o.max_turn_tokens = (size_t)max_turn_tok;
+    o.min_tokens = (size_t)min_tok;
+    o.max_tokens = (size_t)max_tok;
+    bool tok_limits = min_turn_tok || max_turn_tok || min_tok || max_tok;
+    if (tok_limits != (tok_path != NULL)) {
+        cli_error("clean", tok_path ? "--tokenizer is for --min/max-(turn-)tokens: give one"
+                                    : "token limits need --tokenizer PATH (a tokenizer.json)");
+        return EXIT_USAGE;
+    }
+    ts_tokenizer *tok = NULL;
+    if (tok_path) {
+        ts_err e = TS_ERR_INIT;
+        if ((rc = ts_tokenizer_load(tok_path, &tok, &e))) {
+            char m[512];
+            ts_err_format(&e, m, sizeof m);
+            cli_error("clean", "--tokenizer: %s", m);
+            return rc == TS_ENOENT || rc == TS_EIO ? EXIT_IO : EXIT_USAGE;
+        }
+        o.tokenizer = tok;
+    }
     char **phrases = NULL;
     if (phrases_path) {
         size_t n = 0;
         if (!(phrases = read_phrases(phrases_path, &n))) {
             cli_error("clean", "--disclaimers: cannot read '%s'", phrases_path);
+            ts_tokenizer_free(tok);
             return EXIT_IO;
         }
         if (!n) {
             free_phrases(phrases);
             cli_error("clean", "--disclaimers: '%s' holds no phrase", phrases_path);
+            ts_tokenizer_free(tok);
             return EXIT_USAGE;
         }
         o.disclaimers = (const char *const *)phrases;
@@ -160,11 +194,13 @@ int cmd_clean(int argc, char **argv)
     free_phrases(phrases); /* ts_clean keeps its own copies */
     if (rc) {
         cli_error("clean", "out of memory");
+        ts_tokenizer_free(tok);
         return EXIT_IO;
     }
     cli_run r;
     if ((rc = run_begin(&r, "clean", &c, c.output))) {
         ts_clean_free(x.cl);
+        ts_tokenizer_free(tok);
         return rc;
     }
     run_inputs(&r, pos, npos, on_record, &x);
@@ -174,5 +210,6 @@ int cmd_clean(int argc, char **argv)
     r.extra_stats = extra;
     rc = run_end(&r);
     ts_clean_free(x.cl);
+    ts_tokenizer_free(tok);
     return rc;
 }

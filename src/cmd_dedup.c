@@ -59,6 +59,41 @@ static int removed(cli_run *r, dedup_ctx *x, uint64_t i, const ts_dedup_verdict 
     return 0;
 }
 
+/* The record just read, compacted from its input text (ts_json_compact):
+ * the bytes ts_json_write would give, without walking the tree. Falls
+ * back to writing the tree. */
+static int put_record(ts_buf *b, const cli_run *r, const ts_json *rec)
+{
+    size_t n = 0;
+    const char *raw = r->cur ? ts_stream_raw(r->cur, &n) : NULL;
+    int rc = raw ? ts_json_compact(b, raw, n) : TS_EINVAL;
+    return rc == TS_EINVAL ? ts_json_write(b, rec) : rc;
+}
+
+/* A kept record goes out unmodified: as run_emit would write it, but from
+ * its input text (the tree walk was a fifth of exact dedup's time). */
+enum { EMIT_BLOCK = 1 << 20 }; /* as run.c: about 1 MiB per write */
+
+static int emit_kept(cli_run *r, const ts_json *rec)
+{
+    if (!r->out || r->pq)
+        return run_emit(r, rec);
+    size_t mark = r->line.len;
+    if (put_record(&r->line, r, rec) || ts_buf_putc(&r->line, '\n')) {
+        r->line.len = mark;
+        return run_fail(r, EXIT_IO, "out of memory");
+    }
+    r->st.written++;
+    if (r->line.len >= EMIT_BLOCK) {
+        ts_err e = TS_ERR_INIT;
+        int rc = ts_out_write(r->out, r->line.data, r->line.len, &e);
+        r->line.len = 0;
+        if (rc)
+            return run_fail_err(r, EXIT_IO, NULL, &e);
+    }
+    return 0;
+}
+
 static int on_record(cli_run *r, ts_json *rec, void *ctx)
 {
     dedup_ctx *x = ctx;
@@ -75,12 +110,12 @@ static int on_record(cli_run *r, ts_json *rec, void *ctx)
             x->ends = e;
             x->cap = cap;
         }
-        if (ts_json_write(&x->store, rec))
+        if (put_record(&x->store, r, rec))
             return run_fail(r, EXIT_IO, "out of memory");
         x->ends[x->n++] = x->store.len;
         return 0;
     }
-    return v.kind == TS_DEDUP_KEPT ? run_emit(r, rec) : removed(r, x, i, &v);
+    return v.kind == TS_DEDUP_KEPT ? emit_kept(r, rec) : removed(r, x, i, &v);
 }
 
 /* keep=longest|score: decide, then replay the held records in order. */

@@ -74,22 +74,24 @@ int cmd_lang(int argc, char **argv)
     lang_ctx x;
     memset(&x, 0, sizeof x);
     x.o.min_confidence = 0.5;
-    const char *models = NULL;
+    const char *models = NULL, *detector = "cld2";
     cli_opt opts[] = {
+        {0, "detector", "D", OPT_STR, &detector, "cld2 (default) or textcat (libexttextcat)"},
         {0, "min-confidence", "X", OPT_DOUBLE, &x.o.min_confidence,
-         "below it meta.lang is \"und\" (default 0.5; confidence = 1 / tied candidates)"},
+         "below it meta.lang is \"und\" (default 0.5; see docs/curate.md)"},
         {0, "overwrite", NULL, OPT_FLAG, &x.o.overwrite, "re-detect records that already have meta.lang"},
         {0, "only", "LIST", OPT_STR, &x.only, "keep only these languages (e.g. ko,en); others dropped (lang_other)"},
-        {0, "models", "DIR", OPT_STR, &models, "libexttextcat model directory (default " TS_LANG_MODEL_DIR ")"},
+        {0, "models", "DIR", OPT_STR, &models, "textcat: model directory (default " TS_LANG_MODEL_DIR ")"},
         {0},
     };
     char **pos;
     int npos;
     int rc = cli_parse(argc, argv, opts, &c, "[options] [FILE...] -o OUT",
                        "Detects the language of each record from its user turns (all of its\n"
-                       "text when it has none) with libexttextcat n-gram models, CJK by script,\n"
-                       "and writes meta.lang (ISO 639 code, \"und\" when unsure) and\n"
-                       "meta.lang_confidence. An existing meta.lang is kept unless --overwrite.\n\n"
+                       "text when it has none) with CLD2 (or libexttextcat n-gram models, CJK by\n"
+                       "script: --detector textcat), and writes meta.lang (ISO 639-1 code, \"und\"\n"
+                       "when unsure) and meta.lang_confidence. An existing meta.lang is kept\n"
+                       "unless --overwrite.\n\n"
                        "example: tuneset lang sft.jsonl -o sft.lang.jsonl --only ko,en",
                        &pos, &npos);
     if (rc)
@@ -98,7 +100,24 @@ int cmd_lang(int argc, char **argv)
         cli_error("lang", "--min-confidence must be in [0, 1]");
         return EXIT_USAGE;
     }
-    x.det = ts_lang_open(models);
+    ts_lang_detector det;
+    if (!strcmp(detector, "cld2"))
+        det = TS_LANG_CLD2;
+    else if (!strcmp(detector, "textcat"))
+        det = TS_LANG_TEXTCAT;
+    else {
+        cli_error("lang", "--detector must be cld2 or textcat, not '%s'", detector);
+        return EXIT_USAGE;
+    }
+    if (models && det != TS_LANG_TEXTCAT) {
+        cli_error("lang", "--models is for --detector textcat");
+        return EXIT_USAGE;
+    }
+    x.det = ts_lang_open_with(det, models);
+    if (!x.det && det == TS_LANG_CLD2) {
+        cli_error("lang", "out of memory");
+        return EXIT_IO;
+    }
     if (!x.det) {
         cli_error("lang", "cannot load the language models from %s (install libexttextcat-data)",
                   models ? models : TS_LANG_MODEL_DIR);

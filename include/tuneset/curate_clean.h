@@ -28,6 +28,12 @@ typedef struct ts_clean_opts {
     bool trim;                      /* whitespace at both ends of every turn */
     bool html_to_md;
     bool nfc;                       /* Unicode NFC (utf8proc), after HTML, before trim */
+    /* Token limits (0 = off) count each turn's content with tokenizer
+     * (tuneset/tokenizer.h; borrowed, needed when any is set): no chat
+     * template and no special tokens around it, as ts_tokenizer_count. */
+    struct ts_tokenizer *tokenizer;
+    size_t min_turn_tokens, max_turn_tokens; /* turn_too_few_tokens / turn_too_many_tokens */
+    size_t min_tokens, max_tokens;           /* over all turns: too_few_tokens / too_many_tokens */
 } ts_clean_opts;
 
 /* The documented default phrase list (NULL-terminated). */
@@ -37,7 +43,8 @@ void ts_clean_opts_default(ts_clean_opts *o);
 
 typedef struct ts_clean ts_clean;
 
-/* Copies what it needs from o (phrases too). 0 or TS_ENOMEM. */
+/* Copies what it needs from o (phrases too; the tokenizer stays borrowed).
+ * 0, TS_EINVAL (a token limit without a tokenizer) or TS_ENOMEM. */
 int ts_clean_new(ts_clean **out, const ts_clean_opts *o);
 void ts_clean_free(ts_clean *c);
 

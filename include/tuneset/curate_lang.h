@@ -1,8 +1,8 @@
-/* tuneset — language identification with libexttextcat (n-gram
- * fingerprints, Debian package libexttextcat-dev; its models live in
- * /usr/share/libexttextcat). Codes are the ISO 639 codes of the models
- * ("en", "ko", "zh", "pt", "nb", ...). Rules and measured accuracy:
- * docs/curate_lang.md.
+/* tuneset — language identification with CLD2 (Compact Language
+ * Detector 2, Debian libcld2-dev: quad-gram tables compiled in) or
+ * libexttextcat (n-gram fingerprints, libexttextcat-dev; models in
+ * /usr/share/libexttextcat). Codes are ISO 639-1 ("en", "ko", "zh", "pt",
+ * "nb", "he", ...). Rules and measured accuracy of both: docs/curate.md.
  */
 #ifndef TUNESET_CURATE_LANG_H
 #define TUNESET_CURATE_LANG_H
@@ -18,14 +18,20 @@ typedef struct ts_lang ts_lang;
 /* The default model directory (holds fpdb.conf and the *.lm files). */
 #define TS_LANG_MODEL_DIR "/usr/share/libexttextcat/"
 
-/* Loads the models from dir (NULL: TS_LANG_MODEL_DIR; must end in '/').
- * NULL when the models cannot be read. */
+typedef enum { TS_LANG_TEXTCAT, TS_LANG_CLD2 } ts_lang_detector;
+
+/* textcat: loads the models from dir (NULL: TS_LANG_MODEL_DIR; must end
+ * in '/'). NULL when the models cannot be read. */
 ts_lang *ts_lang_open(const char *dir);
+/* Either detector (dir is textcat's; CLD2 needs none). NULL on failure. */
+ts_lang *ts_lang_open_with(ts_lang_detector det, const char *dir);
 void ts_lang_close(ts_lang *l);
 
 typedef struct ts_lang_guess {
     char code[16];     /* "" when unknown or too short */
-    double confidence; /* 0 when unknown; 1 / number of tied candidates */
+    double confidence; /* 0 when unknown. textcat: 1 / number of tied
+                          candidates; CLD2: the share of the text in the
+                          language, halved when CLD2 calls it unreliable */
 } ts_lang_guess;
 
 /* Guesses the language of s[0..n) (UTF-8; only the first few KB are

@@ -98,6 +98,13 @@ bool ts_json_equal(const ts_json *a, const ts_json *b);
  * only '"', '\\' and control characters escaped. 0 or TS_ETOOBIG/ENOMEM. */
 int ts_json_write(ts_buf *out, const ts_json *v);
 int ts_json_write_string(ts_buf *out, const char *s, size_t n);
+/* Appends the compact form of text, which must be one JSON value the
+ * parser accepted: the bytes ts_json_write writes for the parsed value,
+ * made without a tree (whitespace between tokens dropped, strings copied
+ * as they are). 0; TS_EINVAL, appending nothing, when a string holds an
+ * escape the writer writes differently ("\/", "\u00e9": write the tree
+ * instead); or TS_ENOMEM. */
+int ts_json_compact(ts_buf *out, const char *text, size_t n);
 
 /* --- building ----------------------------------------------------------- */
 

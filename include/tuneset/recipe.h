@@ -45,6 +45,7 @@ typedef struct ts_recipe_step {
     const char *mix_spec, *mix_by;
     bool mix_counts, mix_replace;
     uint64_t mix_total; /* weights: output size; 0 = largest without up-sampling */
+    const char *tokenizer; /* clean: tokenizer.json for the token limits, or NULL */
 } ts_recipe_step;
 
 typedef struct ts_recipe_source {

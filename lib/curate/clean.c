@@ -9,6 +9,7 @@
 #include "clean_int.h"
 #include "tuneset/error.h"
 #include "tuneset/record.h"
+#include "tuneset/tokenizer.h"
 
 const char *const ts_clean_default_disclaimers[] = {
     "As an AI language model",
@@ -43,6 +44,9 @@ void ts_clean_opts_default(ts_clean_opts *o)
 
 int ts_clean_new(ts_clean **out, const ts_clean_opts *o)
 {
+    *out = NULL;
+    if (!o->tokenizer && (o->min_turn_tokens || o->max_turn_tokens || o->min_tokens || o->max_tokens))
+        return TS_EINVAL;
     ts_clean *c = calloc(1, sizeof *c);
     if (!c)
         return TS_ENOMEM;
@@ -239,6 +243,32 @@ static int collect(ts_clean *c, ts_json *arr, size_t *n)
     return 0;
 }
 
+/* Token limits, after the character limits (they cost a tokenizer run). */
+static const char *token_limits(ts_clean *c, const cl_turn *t, size_t n, int *rc)
+{
+    const ts_clean_opts *o = &c->o;
+    if (!o->min_turn_tokens && !o->max_turn_tokens && !o->min_tokens && !o->max_tokens)
+        return NULL;
+    uint64_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t k = ts_tokenizer_count(o->tokenizer, t[i].content->u.s, t[i].content->len);
+        if (k == TS_EUTF8)
+            return "bad_utf8"; /* the parser validates, so only a stage's edit could cause it */
+        if (k < 0)
+            return *rc = (int)k, NULL;
+        if (o->min_turn_tokens && (uint64_t)k < o->min_turn_tokens)
+            return "turn_too_few_tokens";
+        if (o->max_turn_tokens && (uint64_t)k > o->max_turn_tokens)
+            return "turn_too_many_tokens";
+        total += (uint64_t)k;
+    }
+    if (o->min_tokens && total < o->min_tokens)
+        return "too_few_tokens";
+    if (o->max_tokens && total > o->max_tokens)
+        return "too_many_tokens";
+    return NULL;
+}
+
 /* Length, repetition, disclaimer and character filters over the turns. */
 static const char *filters(ts_clean *c, const cl_turn *t, size_t n, int *rc)
 {
@@ -256,6 +286,9 @@ static const char *filters(ts_clean *c, const cl_turn *t, size_t n, int *rc)
         return "too_short";
     if (o->max_chars && total > o->max_chars)
         return "too_long";
+    const char *tok_rule = token_limits(c, t, n, rc);
+    if (tok_rule || *rc)
+        return tok_rule;
     for (size_t i = 0; i < n; i++) {
         const char *s = t[i].content->u.s;
         size_t len = t[i].content->len;

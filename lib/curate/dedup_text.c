@@ -6,6 +6,10 @@
 #include "tuneset/curate_dedup.h"
 #include "tuneset/error.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* Between turns: not whitespace, so it survives normalization and keeps
  * ["a b", "c"] apart from ["a", "b c"]; a word boundary for shingles. */
 #define TURN_SEP '\x1e'
@@ -62,6 +66,35 @@ static char *normalize_only(const unsigned char *p, const unsigned char *end, ch
 {
     while (p < end) {
         uint64_t v;
+#if defined(__SSE2__)
+        /* Sixteen bytes at a time (the bulk of long turns): every
+         * whitespace byte becomes ' ' and ASCII capitals are lowercased;
+         * the block is stored whole but only its prefix up to a second
+         * whitespace in a row (which must be dropped) counts. A leading
+         * space that would be dropped goes to the scalar code below. */
+        while (end - p >= 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+            __m128i ws = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+                                      _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('\t' - 1)),
+                                                    _mm_cmplt_epi8(x, _mm_set1_epi8('\r' + 1))));
+            unsigned sp = (unsigned)_mm_movemask_epi8(ws);
+            if ((sp & 1) && !(out > base && out[-1] != ' ' && out[-1] != TURN_SEP))
+                break;
+            unsigned pair = sp & (sp >> 1);
+            unsigned k = pair ? (unsigned)__builtin_ctz(pair) + 1 : 16;
+            __m128i up = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('A' - 1)),
+                                       _mm_cmplt_epi8(x, _mm_set1_epi8('Z' + 1)));
+            x = _mm_or_si128(x, _mm_and_si128(up, _mm_set1_epi8(0x20)));
+            x = _mm_or_si128(_mm_andnot_si128(ws, x), _mm_and_si128(ws, _mm_set1_epi8(' ')));
+            _mm_storeu_si128((__m128i *)(void *)out, x);
+            out += k;
+            p += k;
+            if (k < 16)
+                break; /* the second blank of the pair: scalar */
+        }
+        if (p >= end)
+            break;
+#endif
         if (end - p >= 8) {
             memcpy(&v, p, 8);
             uint64_t ctrl = (v - ONES * 0x20) & ~v & HIGHS; /* bytes < 0x20 */

@@ -1,7 +1,8 @@
-/* Language detection over libexttextcat. The library ranks its models by
- * n-gram out-of-place distance and returns every model within a few per
- * cent of the best one, so the number of tied candidates is the honest
- * measure of doubt it offers; confidence is 1 / that number. */
+/* Language detection over CLD2 (lang_cld2.cc) or libexttextcat. textcat
+ * ranks its models by n-gram out-of-place distance and returns every
+ * model within a few per cent of the best one, so the number of tied
+ * candidates is the honest measure of doubt it offers; confidence is 1 /
+ * that number. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include <libexttextcat/textcat.h>
 
+#include "lang_cld2.h"
 #include "tuneset/curate_lang.h"
 
 /* textcat is O(text) and a few hundred bytes already decide; long
@@ -17,7 +19,8 @@
 #define LANG_MIN_BYTES 16
 
 struct ts_lang {
-    void *tc;
+    ts_lang_detector det;
+    void *tc; /* textcat */
     candidate_t *cand;
 };
 
@@ -41,6 +44,17 @@ static const char *const models[][2] = {
 
 /* textcat reads its model list from a file, so the list above is
  * written to a private temporary one and removed once loaded. */
+ts_lang *ts_lang_open_with(ts_lang_detector det, const char *dir)
+{
+    if (det == TS_LANG_CLD2) { /* its tables are compiled in */
+        ts_lang *l = calloc(1, sizeof *l);
+        if (l)
+            l->det = TS_LANG_CLD2;
+        return l;
+    }
+    return ts_lang_open(dir);
+}
+
 ts_lang *ts_lang_open(const char *dir)
 {
     if (!dir)
@@ -154,6 +168,8 @@ bool ts_lang_detect(ts_lang *l, const char *s, size_t n, ts_lang_guess *g)
     memset(g, 0, sizeof *g);
     if (n > LANG_MAX_BYTES)
         n = utf8_cut(s, LANG_MAX_BYTES);
+    if (l->det == TS_LANG_CLD2)
+        return tslang_cld2_detect(s, n, g->code, sizeof g->code, &g->confidence) == 1;
     if (by_script(s, n, g))
         return true;
     int k = textcat_ClassifyFull(l->tc, s, n, l->cand);

@@ -101,6 +101,43 @@ static size_t put_utf8(uint8_t *o, unsigned cp)
     return 4;
 }
 
+/* tsj_scan_escape that also copies what it passes over to *dp, sixteen
+ * bytes at a time, each block stored before it is looked at (no call per
+ * run between escapes). The decoded text never outruns the input, so the
+ * stores stay inside the space reserved for it. */
+static inline const uint8_t *copy_escape_run(const uint8_t *p, const uint8_t *end, uint8_t **dp, uint8_t *high)
+{
+    uint8_t *d = *dp;
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i bslash = _mm_set1_epi8('\\');
+    const __m128i ctl = _mm_set1_epi8(0x1F);
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        _mm_storeu_si128((__m128i *)(void *)d, v);
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                 _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        unsigned hi = (unsigned)_mm_movemask_epi8(v);
+        if (bits) {
+            unsigned k = (unsigned)__builtin_ctz(bits);
+            if (hi & ((1u << k) - 1))
+                *high |= 0x80;
+            *dp = d + k;
+            return p + k;
+        }
+        if (hi)
+            *high |= 0x80;
+        p += 16;
+        d += 16;
+    }
+#endif
+    const uint8_t *q = tsj_scan_escape(p, end, high);
+    memcpy(d, p, (size_t)(q - p));
+    *dp = d + (q - p);
+    return q;
+}
+
 /* Decodes a string that has escapes, in one pass. `from` is just past the
  * opening quote, `p` the first backslash. The decoded text is never longer
  * than the rest of the input, so it is written straight into reserved
@@ -164,9 +201,7 @@ static int parse_string_slow(P *x, const uint8_t *from, const uint8_t *p, ts_jso
             p += 2;
         }
     next:
-        q = tsj_scan_escape(p, end, &high);
-        memcpy(d, p, (size_t)(q - p));
-        d += q - p;
+        q = copy_escape_run(p, end, &d, &high);
         p = q;
     }
     size_t len = (size_t)(d - d0);

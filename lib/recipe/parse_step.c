@@ -6,8 +6,9 @@
 
 #include "parse_int.h"
 
-static int parse_clean(pctx *p, yaml_node_t *m, ts_clean_opts *o)
+static int parse_clean(pctx *p, yaml_node_t *m, ts_recipe_step *st)
 {
+    ts_clean_opts *o = &st->clean;
     ts_clean_opts_default(o);
     if (m->type == YAML_SCALAR_NODE && !*recipe_scalar(m))
         return 0; /* "- clean:" with the defaults */
@@ -31,9 +32,18 @@ static int parse_clean(pctx *p, yaml_node_t *m, ts_clean_opts *o)
         {"max_bad_char_ratio", 'd', offsetof(ts_clean_opts, max_bad_char_ratio)},
         {"trim", 'b', offsetof(ts_clean_opts, trim)},
         {"html_to_md", 'b', offsetof(ts_clean_opts, html_to_md)},
+        {"min_turn_tokens", 'z', offsetof(ts_clean_opts, min_turn_tokens)},
+        {"max_turn_tokens", 'z', offsetof(ts_clean_opts, max_turn_tokens)},
+        {"min_tokens", 'z', offsetof(ts_clean_opts, min_tokens)},
+        {"max_tokens", 'z', offsetof(ts_clean_opts, max_tokens)},
     };
     FOR_PAIRS(p, m, k, v) {
         const char *key = recipe_scalar(k);
+        if (key && recipe_key_is(key, "tokenizer")) { /* loaded when the build starts */
+            if (recipe_str_of(p, v, key, &st->tokenizer))
+                return TS_EINVAL;
+            continue;
+        }
         size_t i = 0, n = sizeof fields / sizeof fields[0];
         while (key && i < n && !recipe_key_is(key, fields[i].name))
             i++;
@@ -51,6 +61,10 @@ static int parse_clean(pctx *p, yaml_node_t *m, ts_clean_opts *o)
         if (rc)
             return rc;
     }
+    bool limits = o->min_turn_tokens || o->max_turn_tokens || o->min_tokens || o->max_tokens;
+    if (limits != (st->tokenizer != NULL))
+        return recipe_fail(p, m, st->tokenizer ? "clean: tokenizer is for min/max_(turn_)tokens: give one"
+                                               : "clean: token limits need tokenizer: PATH (a tokenizer.json)");
     return 0;
 }
 
@@ -263,7 +277,7 @@ int recipe_parse_step(pctx *p, yaml_node_t *k, yaml_node_t *v, ts_recipe_step *s
     }
     if (name && !strcmp(name, "clean")) {
         st->type = TS_STEP_CLEAN;
-        return parse_clean(p, v, &st->clean);
+        return parse_clean(p, v, st);
     }
     if (name && !strcmp(name, "dedup")) {
         st->type = TS_STEP_DEDUP;

@@ -42,6 +42,7 @@ typedef struct recipe_bctx {
     ts_clean *clean[TS_RECIPE_MAX_STEPS];
     ts_dedup *dedup[TS_RECIPE_MAX_STEPS];
     ts_decontam *decontam[TS_RECIPE_MAX_STEPS];
+    struct ts_tokenizer *tok[TS_RECIPE_MAX_STEPS]; /* clean steps with token limits */
     FILE *spool[TS_RECIPE_MAX_STEPS]; /* two-pass steps: their input */
     char *spool_path[TS_RECIPE_MAX_STEPS];
     ts_splitter sp;

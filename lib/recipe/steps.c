@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "recipe_int.h"
+#include "tuneset/tokenizer.h"
 
 static bool two_pass(const ts_recipe_step *st)
 {
@@ -24,6 +25,9 @@ static int load_benchmarks(recipe_bctx *b, int i)
     st->decontam.bench_fields = st->nfields ? st->fields : NULL;
     st->decontam.nbench_fields = (size_t)st->nfields;
     int rc = ts_decontam_new(&b->decontam[i], &st->decontam);
+    if (rc)
+        return ts_err_set(b->err, rc, "%s: dataset %s, step %d (decontam): %s", b->r->path, b->d->name, i + 1,
+                          ts_strerror(rc));
     for (int k = 0; k < st->nbench && !rc; k++) {
         ts_err e = TS_ERR_INIT;
         if ((rc = ts_decontam_load(b->decontam[i], st->bench[k], NULL, &e))) {
@@ -50,29 +54,54 @@ static int open_mix(recipe_bctx *b, int i)
     return 0;
 }
 
+/* A clean step's tokenizer, loaded for the build (the options borrow it). */
+static int open_clean(recipe_bctx *b, int i)
+{
+    ts_recipe_step *st = &b->d->steps[i];
+    if (st->tokenizer) {
+        ts_err e = TS_ERR_INIT;
+        int rc = ts_tokenizer_load(st->tokenizer, &b->tok[i], &e);
+        if (rc) {
+            char m[400];
+            ts_err_format(&e, m, sizeof m);
+            return ts_err_set(b->err, rc, "%s: dataset %s, step %d (clean): tokenizer: %s", b->r->path,
+                              b->d->name, i + 1, m);
+        }
+        st->clean.tokenizer = b->tok[i];
+    }
+    int rc = ts_clean_new(&b->clean[i], &st->clean);
+    st->clean.tokenizer = NULL; /* not past this build */
+    return rc ? ts_err_set(b->err, rc, "%s: dataset %s, step %d: %s", b->r->path, b->d->name, i + 1,
+                           ts_strerror(rc))
+              : 0;
+}
+
 int recipe_steps_open(recipe_bctx *b)
 {
-    int rc = 0;
-    for (int i = 0; i < b->d->nsteps && !rc; i++) {
+    for (int i = 0; i < b->d->nsteps; i++) {
         const ts_recipe_step *st = &b->d->steps[i];
+        int rc = 0;
+        /* Each opener's err says why it failed. */
         if (st->type == TS_STEP_CLEAN)
-            rc = ts_clean_new(&b->clean[i], &st->clean);
-        else if (st->type == TS_STEP_DEDUP)
-            rc = ts_dedup_new(&b->dedup[i], &st->dedup);
-        else if (st->type == TS_STEP_DECONTAM || st->type == TS_STEP_MIX) {
-            if ((rc = st->type == TS_STEP_MIX ? open_mix(b, i) : load_benchmarks(b, i)))
-                break; /* err already says why */
-        }
-        if (rc)
+            rc = open_clean(b, i);
+        else if (st->type == TS_STEP_MIX)
+            rc = open_mix(b, i);
+        else if (st->type == TS_STEP_DECONTAM)
+            rc = load_benchmarks(b, i);
+        else if (st->type == TS_STEP_DEDUP && (rc = ts_dedup_new(&b->dedup[i], &st->dedup)))
             ts_err_set(b->err, rc, "%s: dataset %s, step %d: %s", b->r->path, b->d->name, i + 1, ts_strerror(rc));
+        if (rc)
+            return rc;
     }
-    return rc;
+    return 0;
 }
 
 void recipe_steps_close(recipe_bctx *b)
 {
     for (int i = 0; i < b->d->nsteps; i++) {
         ts_clean_free(b->clean[i]);
+        ts_tokenizer_free(b->tok[i]);
+        b->tok[i] = NULL;
         ts_dedup_free(b->dedup[i]);
         ts_decontam_free(b->decontam[i]);
         if (b->res->mix[i])

@@ -132,6 +132,22 @@ static int load_model(ts_tokenizer *t, const ts_json *model, ts_err *err)
     return load_merges(t, ts_json_get(model, "merges"), err);
 }
 
+/* Added tokens get their ids the way the reference assigns them on load:
+ * the model's id when the content is in the vocabulary, else the next id
+ * after the vocabulary (its entry count) and the added ids so far. The
+ * "id" in the file is only a check: a file whose ids disagree (holes in
+ * the vocabulary) encodes as the reference encodes it. */
+static uint32_t next_added_id(const ts_tokenizer *t)
+{
+    uint32_t vlen = (uint32_t)t->vocab.n, max = 0;
+    if (!t->nadded)
+        return vlen;
+    for (size_t i = 0; i < t->nadded; i++)
+        if (t->added[i].id > max)
+            max = t->added[i].id;
+    return max >= vlen || !vlen ? max + 1 : vlen;
+}
+
 static int load_added(ts_tokenizer *t, const ts_json *arr, ts_err *err)
 {
     if (!arr || arr->type == TS_JSON_NULL)
@@ -147,29 +163,40 @@ static int load_added(ts_tokenizer *t, const ts_json *arr, ts_err *err)
         int64_t id;
         if (!ts_json_is(c, TS_JSON_STRING) || ts_json_int64(ts_json_get(o, "id"), &id) || id < 0 || id >= (1 << 30))
             return ts_err_set(err, TS_ESCHEMA, "added token %u lacks content or id", i);
+        uint32_t prev, mid;
+        if (tk_strmap_get(&t->added_map, c->u.s, c->len, &prev))
+            continue; /* the same content twice: the first one stays */
         tk_added *a = &t->added[t->nadded];
-        a->id = (uint32_t)id;
-        a->off = (uint32_t)t->added_map.blen;
+        a->id = tk_strmap_get(&t->vocab, c->u.s, c->len, &mid) ? mid : next_added_id(t);
         a->len = c->len;
         a->special = get_bool(o, "special", false);
         a->lstrip = get_bool(o, "lstrip", false);
         a->rstrip = get_bool(o, "rstrip", false);
         a->single_word = get_bool(o, "single_word", false);
         a->normalized = get_bool(o, "normalized", !a->special);
-        uint32_t prev;
-        if (tk_strmap_get(&t->added_map, c->u.s, c->len, &prev))
-            continue; /* the same content twice: the first one stays */
         if (tk_strmap_put(&t->added_map, c->u.s, c->len, (uint32_t)t->nadded))
             return TS_ENOMEM;
         a->off = t->added_map.off[t->added_map.n - 1];
-        if ((uint32_t)id + 1 > t->vocab_size)
-            t->vocab_size = (uint32_t)id + 1;
+        if (a->id + 1 > t->vocab_size)
+            t->vocab_size = a->id + 1;
         t->nadded++;
     }
+    /* Normalized tokens are matched in normalized text by their normalized
+     * form (with a Prepend normalizer, "hi" is looked for as "▁hi"). */
     for (size_t i = 0; i < t->nadded; i++) {
         tk_added *a = &t->added[i];
-        tk_trie *tr = a->normalized && t->nnorm ? &t->trie_norm : &t->trie_raw;
-        if (tk_trie_add(tr, t->added_map.blob + a->off, a->len, (int32_t)i))
+        const char *s = t->added_map.blob + a->off;
+        size_t n = a->len;
+        tk_trie *tr = &t->trie_raw;
+        if (a->normalized && t->nnorm) {
+            tr = &t->trie_norm;
+            int rc = tk_normalize(t, s, n, &t->nbuf);
+            if (rc)
+                return ts_err_set(err, rc, "added token %zu: %s", i, ts_strerror(rc));
+            s = t->nbuf.data;
+            n = t->nbuf.len;
+        }
+        if (tk_trie_add(tr, s, n, (int32_t)i))
             return TS_ENOMEM;
     }
     return 0;
@@ -215,6 +242,10 @@ int ts_tokenizer_load_json(const char *p, size_t n, ts_tokenizer **out, ts_err *
     if (!t)
         return ts_err_set(err, TS_ENOMEM, "out of memory");
     t->trie_raw.empty = t->trie_norm.empty = true;
+    for (int i = 0; i < 2; i++)
+        ts_buf_init(&t->pbuf[i], 0);
+    ts_buf_init(&t->nbuf, 0);
+    ts_buf_init(&t->mbuf, 0);
     ts_arena a;
     ts_arena_init(&a);
     ts_json *root;
@@ -238,10 +269,6 @@ int ts_tokenizer_load_json(const char *p, size_t n, ts_tokenizer **out, ts_err *
         rc = load_added(t, ts_json_get(root, "added_tokens"), err);
     if (!rc && (build_id_table(t) || tk_cache_init(&t->cache, 1u << 15)))
         rc = ts_err_set(err, TS_ENOMEM, "out of memory");
-    for (int i = 0; i < 2; i++)
-        ts_buf_init(&t->pbuf[i], 0);
-    ts_buf_init(&t->nbuf, 0);
-    ts_buf_init(&t->mbuf, 0);
     ts_arena_release(&a);
     if (rc) {
         if (err && !err->code)

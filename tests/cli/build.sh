@@ -31,6 +31,12 @@ for d in sft preference; do
   done
 done
 
+# They are what `tuneset stats --json` and `tuneset report` write for the same file.
+ts stats -q "$T/a/sft/train.jsonl" --json "$T/st.json" >/dev/null || fail "stats"
+cmp -s "$T/st.json" "$T/a/sft/train.stats.json" || fail "stats.json differs from tuneset stats --json"
+ts report -q "$T/a/sft/train.jsonl" -o "$T/rep.html" --title "tuneset-demo: sft/train" --seed 42 || fail "report"
+cmp -s "$T/rep.html" "$T/a/sft/train.report.html" || fail "report.html differs from tuneset report"
+
 # A mix step (two passes through a spool) and keep: longest; stats and report turned off.
 cat > "$T/mix.yaml" <<EOF
 name: mixed

@@ -54,3 +54,16 @@ run ts clean -q "$IN" --disclaimers "$F/curate/clean_phrases.txt" -o "$T/d.jsonl
 run ts clean -q "$IN" --max-dup-line-ratio 1.5; expect_rc 2
 run ts clean -q "$IN" --min-chars 10 --max-chars 5; expect_rc 2
 run ts clean -q "$IN" --disclaimers "$T/missing.txt"; expect_rc 3
+
+# Token limits with a tokenizer.json (tests/fixtures/clean/tokenizer.json:
+# "hello" is 1 token, "hello world" 7, "ab c" 5).
+printf '%s\n' '{"id":"t/1","messages":[{"role":"user","content":"hello"},{"role":"assistant","content":"hello world"}]}' \
+  '{"id":"t/2","messages":[{"role":"user","content":"ab c"},{"role":"assistant","content":"hello"}]}' > "$T/tok.jsonl"
+TOK="$F/clean/tokenizer.json"
+run ts clean "$T/tok.jsonl" --tokenizer "$TOK" --max-tokens 7 -o "$T/t.jsonl" --stats "$T/s.json"; expect_rc 0
+[ "$(ids "$T/t.jsonl")" = "t/2" ] && [ "$(dropped)" = "too_many_tokens=1" ] || fail "max-tokens kept $(ids "$T/t.jsonl"), dropped $(dropped)"
+run ts clean "$T/tok.jsonl" --tokenizer "$TOK" --min-turn-tokens 2 --max-turn-tokens 6 -o "$T/t.jsonl" --stats "$T/s.json"; expect_rc 0
+[ "$(wc -l < "$T/t.jsonl" | tr -d ' ')" = 0 ] && [ "$(dropped)" = "turn_too_few_tokens=2" ] || fail "turn tokens dropped $(dropped)"
+run ts clean "$T/tok.jsonl" --max-tokens 7; expect_rc 2
+expect_err_has "token limits need --tokenizer"
+run ts clean "$T/tok.jsonl" --tokenizer "$T/none.json" --max-tokens 7; expect_rc 3

@@ -6,6 +6,7 @@
 #include "test.h"
 #include "tuneset/curate_clean.h"
 #include "tuneset/error.h"
+#include "tuneset/tokenizer.h"
 
 #define NEAR(a, b) CHECK(fabs((a) - (b)) < 1e-9)
 
@@ -224,4 +225,54 @@ TEST(clean_normalize)
                                  MSG("assistant", "r") "]}", &edits, out, sizeof out), "keep");
     CHECK_STR(out, "{\"prompt\":[" MSG("user", "q") "],\"chosen\":[" MSG("assistant", "c") "],\"rejected\":["
                        MSG("assistant", "r") "]}");
+}
+
+/* Token limits with the fixture tokenizer (tests/fixtures/clean/tokenizer.json:
+ * "hello" is one token, "hello world" seven: ▁hello ▁ w o r l d). */
+TEST(clean_token_limits)
+{
+    ts_tokenizer *tok = NULL;
+    ts_err e = TS_ERR_INIT;
+    CHECK_INT(ts_tokenizer_load("tests/fixtures/clean/tokenizer.json", &tok, &e), 0);
+    if (!tok)
+        return;
+    CHECK_INT(ts_tokenizer_count(tok, "hello world", 11), 7);
+    const char *rec = SFT2("hello", "hello world"); /* turns 1 + 7 = 8 tokens, 5 + 11 chars */
+    const char *pref = "{\"prompt\":[" MSG("user", "hello") "],\"chosen\":[" MSG("assistant", "hello world")
+                       "],\"rejected\":[" MSG("assistant", "hello") "]}"; /* 1 + 7 + 1 = 9 */
+    struct {
+        size_t min_turn, max_turn, min_total, max_total;
+        const char *rule, *pref_rule;
+    } cases[] = {
+        {0, 0, 0, 8, "keep", "too_many_tokens"},
+        {0, 0, 0, 7, "too_many_tokens", "too_many_tokens"},
+        {0, 0, 9, 0, "too_few_tokens", "keep"},
+        {0, 6, 0, 0, "turn_too_many_tokens", "turn_too_many_tokens"},
+        {2, 0, 0, 0, "turn_too_few_tokens", "turn_too_few_tokens"},
+        {1, 7, 8, 9, "keep", "keep"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ts_clean_opts o;
+        ts_clean_opts_default(&o);
+        o.tokenizer = tok;
+        o.min_turn_tokens = cases[i].min_turn;
+        o.max_turn_tokens = cases[i].max_turn;
+        o.min_tokens = cases[i].min_total;
+        o.max_tokens = cases[i].max_total;
+        CHECK_STR(clean_json(&o, rec, NULL, NULL, 0), cases[i].rule);
+        CHECK_STR(clean_json(&o, pref, NULL, NULL, 0), cases[i].pref_rule);
+    }
+    /* Character limits run first: a record failing both is too_long. */
+    ts_clean_opts o;
+    ts_clean_opts_default(&o);
+    o.tokenizer = tok;
+    o.max_chars = 10;
+    o.max_tokens = 2;
+    CHECK_STR(clean_json(&o, rec, NULL, NULL, 0), "too_long");
+    /* A token limit without a tokenizer is refused. */
+    o.tokenizer = NULL;
+    ts_clean *c = NULL;
+    CHECK_INT(ts_clean_new(&c, &o), TS_EINVAL);
+    CHECK(c == NULL);
+    ts_tokenizer_free(tok);
 }

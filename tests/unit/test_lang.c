@@ -23,25 +23,26 @@ static const char *guess(const char *s, double *conf)
     return g.code;
 }
 
+static const char *const cases[][2] = {
+    {"en", "Could you explain how photosynthesis works in plants? I never understood it at school."},
+    {"es", "¿Podrías explicarme cómo funciona la fotosíntesis en las plantas? Nunca lo entendí en la escuela."},
+    {"de", "Kannst du mir erklären, wie die Photosynthese bei Pflanzen funktioniert? Ich habe es nie verstanden."},
+    {"fr", "Peux-tu m'expliquer comment fonctionne la photosynthèse chez les plantes ? Je n'ai jamais compris."},
+    {"ru", "Можешь объяснить, как работает фотосинтез у растений? Я никогда не понимал этого в школе."},
+    {"pt", "Olá, tudo bem? Eu gostaria de saber como fazer um bolo de chocolate simples em casa."},
+    {"it", "Puoi spiegarmi come funziona la fotosintesi nelle piante? Non l'ho mai capito a scuola."},
+    {"ar", "هل يمكنك أن تشرح لي كيف تعمل عملية التمثيل الضوئي في النباتات؟ لم أفهمها أبدا في المدرسة."},
+    {"vi", "Bạn có thể giải thích quá trình quang hợp ở thực vật hoạt động như thế nào không? Tôi chưa bao giờ hiểu."},
+    {"uk", "Чи можеш ти пояснити, як працює фотосинтез у рослин? Я ніколи цього не розумів у школі."},
+    {"pl", "Czy możesz wyjaśnić, jak działa fotosynteza u roślin? Nigdy tego nie rozumiałem w szkole."},
+    {"ko", "식물에서 광합성이 어떻게 작동하는지 설명해 줄 수 있나요? 학교에서 전혀 이해하지 못했어요."},
+    {"zh", "你能解释一下植物的光合作用是如何进行的吗？我在学校里从来没有弄明白。"},
+    {"ja", "植物の光合成がどのように働くのか説明してもらえますか？学校では全く理解できませんでした。"},
+};
+
 TEST(lang_detect_languages)
 {
     CHECK(det() != NULL);
-    static const char *const cases[][2] = {
-        {"en", "Could you explain how photosynthesis works in plants? I never understood it at school."},
-        {"es", "¿Podrías explicarme cómo funciona la fotosíntesis en las plantas? Nunca lo entendí en la escuela."},
-        {"de", "Kannst du mir erklären, wie die Photosynthese bei Pflanzen funktioniert? Ich habe es nie verstanden."},
-        {"fr", "Peux-tu m'expliquer comment fonctionne la photosynthèse chez les plantes ? Je n'ai jamais compris."},
-        {"ru", "Можешь объяснить, как работает фотосинтез у растений? Я никогда не понимал этого в школе."},
-        {"pt", "Olá, tudo bem? Eu gostaria de saber como fazer um bolo de chocolate simples em casa."},
-        {"it", "Puoi spiegarmi come funziona la fotosintesi nelle piante? Non l'ho mai capito a scuola."},
-        {"ar", "هل يمكنك أن تشرح لي كيف تعمل عملية التمثيل الضوئي في النباتات؟ لم أفهمها أبدا في المدرسة."},
-        {"vi", "Bạn có thể giải thích quá trình quang hợp ở thực vật hoạt động như thế nào không? Tôi chưa bao giờ hiểu."},
-        {"uk", "Чи можеш ти пояснити, як працює фотосинтез у рослин? Я ніколи цього не розумів у школі."},
-        {"pl", "Czy możesz wyjaśnić, jak działa fotosynteza u roślin? Nigdy tego nie rozumiałem w szkole."},
-        {"ko", "식물에서 광합성이 어떻게 작동하는지 설명해 줄 수 있나요? 학교에서 전혀 이해하지 못했어요."},
-        {"zh", "你能解释一下植物的光合作用是如何进行的吗？我在学校里从来没有弄明白。"},
-        {"ja", "植物の光合成がどのように働くのか説明してもらえますか？学校では全く理解できませんでした。"},
-    };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         double c = 0;
         CHECK_STR(guess(cases[i][1], &c), cases[i][0]);
@@ -177,4 +178,38 @@ TEST(lang_record_meta)
     CHECK_INT(oc, TS_LANG_UNKNOWN);
     free(out);
     CHECK(run("[1]", &o, &oc) == NULL);
+}
+
+/* CLD2 (the CLI's default): the same known answers, with the codes
+ * OASST1 uses where CLD2's differ (Hebrew "iw" -> he, Norwegian "no" ->
+ * nb), Portuguese without textcat's tie, and no guess without evidence. */
+TEST(lang_cld2_detect)
+{
+    ts_lang *l = ts_lang_open_with(TS_LANG_CLD2, NULL);
+    CHECK(l != NULL);
+    if (!l)
+        return;
+    ts_lang_guess g;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        CHECK(ts_lang_detect(l, cases[i][1], strlen(cases[i][1]), &g));
+        CHECK_STR(g.code, cases[i][0]);
+        CHECK(g.confidence > 0.5 && g.confidence <= 1.0);
+    }
+    static const char *const more[][2] = {
+        {"he", "אתה יכול להסביר לי בפשטות איך עובדת הפוטוסינתזה בצמחים?"},
+        {"nb", "Kan du forklare enkelt hvordan fotosyntesen fungerer i planter? Jeg skjønte det aldri på skolen."},
+        {"pt", "Você pode explicar como funciona a fotossíntese nas plantas? Eu nunca entendi isso na escola."},
+        {"tr", "Fotosentezin bitkilerde nasıl çalıştığını basitçe açıklayabilir misin?"},
+    };
+    for (size_t i = 0; i < sizeof more / sizeof *more; i++) {
+        CHECK(ts_lang_detect(l, more[i][1], strlen(more[i][1]), &g));
+        CHECK_STR(g.code, more[i][0]);
+    }
+    /* CLD2 answers ENGLISH with 0% when it knows nothing: that is unknown. */
+    CHECK(!ts_lang_detect(l, "ok", 2, &g));
+    CHECK_STR(g.code, "");
+    CHECK(g.confidence == 0);
+    CHECK(!ts_lang_detect(l, "123 456", 7, &g));
+    CHECK(!ts_lang_detect(l, "", 0, &g));
+    ts_lang_close(l);
 }

@@ -271,3 +271,34 @@ TEST(recipe_mix_missing_source_fails)
     CHECK(strstr(e.msg, "step 1 (mix): no records of source 'nobody'") != NULL);
     CHECK(out_file(path_of("mf"), "manifest.json") == NULL);
 }
+
+/* A clean step with token limits loads its tokenizer for the build
+ * (fixture: "hello" 1 token, "hello world" 7, "ab c" 5). */
+TEST(recipe_clean_token_limits)
+{
+    put("tk.jsonl", "{\"instruction\": \"hello\", \"context\": \"\", \"response\": \"hello world\", \"category\": \"x\"}\n"
+                    "{\"instruction\": \"ab c\", \"context\": \"\", \"response\": \"hello\", \"category\": \"x\"}\n");
+    char text[1024];
+    snprintf(text, sizeof text,
+             "name: tk\noutputs: {dir: %%s, stats: false, report: false}\n"
+             "sources: [{format: dolly, paths: [%s]}]\n"
+             "steps:\n  - clean: {tokenizer: tests/fixtures/clean/tokenizer.json, max_tokens: 7}\n",
+             path_of("tk.jsonl"));
+    ts_err e;
+    CHECK_INT(build(text, "tk", &e), 0);
+    char *m = out_file(path_of("tk"), "manifest.json");
+    CHECK(m && strstr(m, "\"dropped\": {\"too_many_tokens\": 1}"));
+    free(m);
+    char *t = out_file(path_of("tk"), "tk/train.jsonl");
+    CHECK_INT(count_of(t, "\n"), 1);
+    CHECK_INT(count_of(t, "ab c"), 1);
+    free(t);
+    /* A missing tokenizer stops the build and is named. */
+    snprintf(text, sizeof text,
+             "name: tk\noutputs: {dir: %%s}\nsources: [{format: dolly, paths: [%s]}]\n"
+             "steps: [{clean: {tokenizer: %s, max_turn_tokens: 3}}]\n",
+             path_of("tk.jsonl"), path_of("no-tokenizer.json"));
+    CHECK(build(text, "tk2", &e) != 0);
+    CHECK(strstr(e.msg, "step 1 (clean): tokenizer:") && strstr(e.msg, "no-tokenizer.json"));
+    parse_error("  - clean: {max_tokens: 3}\n", "e.yaml:5:12: clean: token limits need tokenizer");
+}
