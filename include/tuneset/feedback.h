@@ -182,6 +182,12 @@ typedef struct ts_fb_stats {
     uint64_t unrated;          /* completion-aspects left unrated after the re-asks */
     uint64_t consistent, ties, inconsistent, unparsed; /* pairwise comparisons */
     uint64_t pairs;
+    /* A budget (--max-requests, --max-tokens) refused a request: that
+     * prompt and every later one are cut (dropped as llm_budget), so the
+     * output is a prefix of the full run's and a rerun with the same cache
+     * and a larger budget goes on. */
+    bool budget_hit;
+    uint64_t budget_cut;
 } ts_fb_stats;
 
 /* The options and their clients are borrowed for the generator's life. */

@@ -36,7 +36,7 @@ struct fb_item {
     fb_pair *pairs;
     size_t npairs;
     unsigned pending;
-    bool judging, done;
+    bool judging, done, budget;
     ts_json **out_pairs;
 };
 
@@ -48,6 +48,7 @@ struct ts_fb {
     size_t active;
     ts_fb_binarizer bin;
     ts_fb_stats st;
+    bool cut; /* a prompt was cut by the budget: so are all later ones */
     ts_buf req;
 };
 

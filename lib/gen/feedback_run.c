@@ -19,12 +19,12 @@ static void submit(fb_item *it, ts_llm *c, fb_req *q)
 {
     ts_err e = TS_ERR_INIT;
     it->pending++;
-    if (ts_llm_submit(c, it->f->req.data, it->f->req.len, 0, on_reply, q, &e)) {
+    int rc = ts_llm_submit(c, it->f->req.data, it->f->req.len, 0, on_reply, q, &e);
+    if (rc) {
         ts_llm_reply fail;
         memset(&fail, 0, sizeof fail);
         fail.err = e;
-        if (!fail.err.code)
-            fail.err.code = TS_EBUDGET;
+        fail.err.code = rc;
         on_reply(q, 0, &fail);
     }
 }
@@ -134,7 +134,7 @@ static void release(fb_item *it)
 {
     if (--it->pending)
         return;
-    if (!it->judging)
+    if (!it->judging && !it->budget)
         start_judging(it);
     if (!it->pending)
         it->done = true;
@@ -147,6 +147,12 @@ static void on_reply(void *ctx, uint64_t tag, const ts_llm_reply *r)
     fb_item *it = q->it;
     ts_fb *f = it->f;
     bool ok = r->err.code == TS_OK && r->n_choices > 0 && r->choices[0].text;
+    if (r->err.code == TS_EBUDGET) {
+        /* Not a failure: the prompt is cut, and a rerun goes on from here. */
+        it->budget = f->st.budget_hit = true;
+        release(it);
+        return;
+    }
     if (q->kind == K_COMPLETE) {
         ts_fb_completion *c = &it->c[q->a];
         if (ok && r->choices[0].len) {
@@ -318,6 +324,14 @@ int ts_fb_take(ts_fb *f, ts_fb_result *res, ts_err *err)
         f->tail = NULL;
     f->active--;
     f->taken = it;
+    if (it->budget || f->cut) {
+        memset(res, 0, sizeof *res);
+        res->index = it->index;
+        res->drop = "llm_budget";
+        f->cut = true;
+        f->st.budget_cut++;
+        return 1;
+    }
     int rc = fb_finish(f, it, res, err);
     return rc ? rc : 1;
 }

@@ -120,6 +120,23 @@ fb "$FB/prompts.jsonl" -o "$T/rows3.jsonl" --pairs "$T/pairs3.jsonl" --endpoint 
 [ $RC -eq 0 ] && [ "$(python3 -c "import json,sys; print([json.loads(l)['meta']['rejected_model'] for l in open(sys.argv[1])])" "$T/pairs3.jsonl")" = "['m-c', 'm-a', 'm-c', 'm-a']" ] \
   && ok "--pair-rejected worst: the lowest score is rejected" || bad worst "$(cat "$T/err")"
 
+# A request budget stops cleanly with a prefix of the full output; a rerun
+# with the same cache and no budget finishes it to the same bytes.
+# shellcheck disable=SC2086
+fb "$FB/prompts.jsonl" -o "$T/b1.jsonl" --pairs "$T/b1p.jsonl" --endpoint "http://127.0.0.1:$FBP" \
+  --model judge $COMP --on-error skip --max-attempts 2 --cache "$T/budget.sqlite" --max-requests 15 --stats "$T/b1.stats"
+b1=$(jget "$T/b1.stats" "d['feedback']['budget_cut'] > 0, d['read'] == d['written'] + d['dropped_total'] + d['rejected'], d['llm']['requests']")
+n=$(wc -l < "$T/b1.jsonl")
+head -n "$n" "$FB/rows.expected.jsonl" | cmp -s - "$T/b1.jsonl"
+prefix=$?
+# shellcheck disable=SC2086
+fb "$FB/prompts.jsonl" -o "$T/b2.jsonl" --pairs "$T/b2p.jsonl" --endpoint "http://127.0.0.1:$FBP" \
+  --model judge $COMP --on-error skip --max-attempts 2 --cache "$T/budget.sqlite" -q
+[ $RC -eq 0 ] && [ "$b1" = "True True 15" ] && [ $prefix -eq 0 ] && cmp -s "$T/b2.jsonl" "$FB/rows.expected.jsonl" &&
+  cmp -s "$T/b2p.jsonl" "$FB/pairs.expected.jsonl" \
+  && ok "--max-requests 15: a prefix ($n rows), counts add up; the rerun finishes to the same bytes" \
+  || bad fbbudget "$b1 prefix $prefix rc $RC; $(cat "$T/err")"
+
 # SIGKILL mid-run, then resume: the same bytes as an uninterrupted run.
 start slow "$FB/rules.jsonl" --latency-ms 150
 SLOW=$PORT
@@ -193,6 +210,21 @@ kwk "$KW/corpus.jsonl" -o "$T/sft1.jsonl" --pairs "$T/kp1.jsonl" --endpoint "htt
   --judge-model judge --min-chunk-chars 20 --on-error skip --correct-share 1 --cache "$T/kwk.sqlite" --stats "$T/kwk1.stats" -q
 [ $RC -eq 0 ] && [ "$(jget "$T/kwk1.stats" "d['kwk']['classes']['mixed'], d['kwk']['pairs'], d['llm']['requests']")" = "2 8 0" ] \
   && ok "kwk --correct-share 1: the 4-of-5 set becomes mixed (one more pair), all from the cache" || bad share "$(cat "$T/kwk1.stats")"
+
+# Budget: a prefix, then the rest from a rerun over the same cache.
+kwk "$KW/corpus.jsonl" -o "$T/kb1.jsonl" --pairs "$T/kb1p.jsonl" --endpoint "http://127.0.0.1:$KP" --model tuned \
+  --judge-model judge --min-chunk-chars 20 --on-error skip --cache "$T/kb.sqlite" --max-requests 30 --window 2 \
+  --stats "$T/kb1.stats" -q
+kb1=$(jget "$T/kb1.stats" "d['kwk']['budget_cut'] > 0, d['read'] == d['written'] + d['dropped_total'] + d['rejected'], d['dropped'].get('llm_budget', 0) >= 1")
+n=$(wc -l < "$T/kb1.jsonl")
+head -n "$n" "$KW/sft.expected.jsonl" | cmp -s - "$T/kb1.jsonl"
+prefix=$?
+kwk "$KW/corpus.jsonl" -o "$T/kb2.jsonl" --pairs "$T/kb2p.jsonl" --endpoint "http://127.0.0.1:$KP" --model tuned \
+  --judge-model judge --min-chunk-chars 20 --on-error skip --cache "$T/kb.sqlite" -q
+[ $RC -eq 0 ] && [ "$kb1" = "True True True" ] && [ $prefix -eq 0 ] && cmp -s "$T/kb2.jsonl" "$KW/sft.expected.jsonl" &&
+  cmp -s "$T/kb2p.jsonl" "$KW/pairs.expected.jsonl" \
+  && ok "kwk --max-requests 30: a prefix ($n records), counts add up; the rerun finishes to the same bytes" \
+  || bad kwkbudget "$kb1 prefix $prefix rc $RC; $(cat "$T/err")"
 
 # Seeded sampling: 2 of the 6 chunks; the same seed gives the same bytes.
 kwk "$KW/corpus.jsonl" -o "$T/s1.jsonl" --endpoint "http://127.0.0.1:$KP" --model tuned --judge-model judge \
