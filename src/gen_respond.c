@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "llm_opts.h"
 
@@ -337,6 +338,31 @@ static int flush(respond *x)
     return 0;
 }
 
+/* The progress line (on a terminal): the run's own counts and the
+ * client's, four times a second. */
+static void progress(respond *x)
+{
+    cli_run *r = x->r;
+    if (!r->tty)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double el = (double)(now.tv_sec - r->t0.tv_sec) + (double)(now.tv_nsec - r->t0.tv_nsec) / 1e9;
+    double dl = (double)(now.tv_sec - r->last_progress.tv_sec) +
+                (double)(now.tv_nsec - r->last_progress.tv_nsec) / 1e9;
+    if (el < 1.0 || dl < 0.25)
+        return;
+    r->last_progress = now;
+    const ts_llm_stats *s = ts_llm_get_stats(x->llm);
+    fprintf(stderr,
+            "\r\033[Ktuneset %s: %llu read, %llu written, %zu pending; %llu requests (%.0f/s), %llu retries, "
+            "%llu cache hits, %llu failed",
+            r->cmd, (unsigned long long)r->st.read, (unsigned long long)r->st.written, ts_llm_pending(x->llm),
+            (unsigned long long)s->sent, (double)s->sent / el, (unsigned long long)s->retries,
+            (unsigned long long)s->cache_hits, (unsigned long long)s->failed);
+    r->progress_shown = true;
+}
+
 static int drive(respond *x, bool all)
 {
     ts_err e = TS_ERR_INIT;
@@ -352,7 +378,7 @@ static int drive(respond *x, bool all)
             return 0;
         if ((rc = ts_llm_step(x->llm, &e)))
             return run_fail_err(x->r, EXIT_IO, "llm", &e);
-        run_progress(x->r);
+        progress(x);
     }
 }
 
