@@ -6,7 +6,7 @@
 
 #include "tuneset/feedback.h"
 
-enum { K_COMPLETE, K_RATE, K_PAIR };
+enum { K_COMPLETE, K_RATE, K_PAIR, K_CRITIQUE };
 
 typedef struct fb_item fb_item;
 

@@ -77,6 +77,10 @@ int fb_finish(ts_fb *f, fb_item *it, ts_fb_result *res, ts_err *err)
         cs[i] = it->c[it->ok[i]];
         for (int a = 0; !f->o.pairwise && a < TS_FB_NASPECTS; a++)
             f->st.unrated += !cs[i].ratings[a].rating;
+        if (f->o.critique) {
+            f->st.critiques += cs[i].critique != NULL;
+            f->st.no_critique += !cs[i].critique;
+        }
     }
     ts_json *row;
     int rc = ts_fb_build_row(&it->jb, it->source, it->slen, it->id, it->idlen, it->ins, it->ilen, cs,

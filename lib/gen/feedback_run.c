@@ -78,6 +78,22 @@ static void send_pair(fb_item *it, size_t p, bool swapped, unsigned attempt)
     submit(it, f->o.judge, q);
 }
 
+static void send_critique(fb_item *it, int c, unsigned attempt)
+{
+    ts_fb *f = it->f;
+    const ts_fb_completion *x = &it->c[c];
+    f->req.len = 0;
+    fb_req *q = new_req(it, K_CRITIQUE, c, 0, attempt);
+    if (!q || ts_fb_critique_request(&f->req, f->o.judge_model, it->ins, it->ilen, x->response,
+                                     x->response_len, f->o.judge_json, f->o.seed + attempt,
+                                     &f->o.judging)) {
+        f->st.judge_failed++;
+        return;
+    }
+    f->st.judge_requests++;
+    submit(it, f->o.judge, q);
+}
+
 static void start_judging(fb_item *it)
 {
     ts_fb *f = it->f;
@@ -90,6 +106,8 @@ static void start_judging(fb_item *it)
             it->ok[it->nok++] = (int)i;
     if (!it->nok)
         return;
+    for (size_t i = 0; f->o.critique && i < it->nok; i++)
+        send_critique(it, it->ok[i], 0);
     if (!f->o.pairwise) {
         for (int a = 0; a < TS_FB_NASPECTS; a++)
             send_rating(it, a, 0);
@@ -134,10 +152,15 @@ static void release(fb_item *it)
 {
     if (--it->pending)
         return;
-    if (!it->judging && !it->budget)
+    if (!it->judging && !it->budget) {
+        /* Held while the judge requests go out: one refused at once (a
+         * budget) must not finish the item before the others are sent. */
+        it->pending++;
         start_judging(it);
-    if (!it->pending)
-        it->done = true;
+        if (--it->pending)
+            return;
+    }
+    it->done = true;
 }
 
 static void on_reply(void *ctx, uint64_t tag, const ts_llm_reply *r)
@@ -164,6 +187,19 @@ static void on_reply(void *ctx, uint64_t tag, const ts_llm_reply *r)
         }
     } else if (!ok) {
         f->st.judge_failed++;
+    } else if (q->kind == K_CRITIQUE) {
+        ts_fb_completion *c = &it->c[q->a];
+        const char *crit;
+        size_t n;
+        double sc;
+        if (!ts_fb_parse_critique(r->choices[0].text, r->choices[0].len, &it->arena, &sc, &crit, &n)) {
+            c->critique = ts_arena_dup(&it->arena, crit, n);
+            c->critique_len = n;
+            c->overall = sc;
+        } else if (q->attempt < f->o.reasks) {
+            f->st.reasks++;
+            send_critique(it, q->a, q->attempt + 1);
+        }
     } else if (q->kind == K_RATE) {
         if (!merge_ratings(it, q->a, r) && q->attempt < f->o.reasks) {
             f->st.reasks++;

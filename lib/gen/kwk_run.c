@@ -113,10 +113,19 @@ static void release(kwk_item *it)
 {
     if (--it->pending)
         return;
-    if (!it->budget)
+    /* Each stage is held while its requests go out, so one answered at once
+     * (refused by a budget) cannot end the stage early; a stage whose
+     * requests all ended at once passes straight to the next. */
+    while (!it->budget) {
+        int stage = it->stage;
+        it->pending++;
         next_stage(it);
-    if (!it->pending)
-        it->done = true;
+        if (--it->pending)
+            return;
+        if (it->stage == stage)
+            break; /* no next stage: finished */
+    }
+    it->done = true;
 }
 
 static const char *dup_text(kwk_item *it, const ts_llm_reply *r, size_t *len)

@@ -120,6 +120,34 @@ fb "$FB/prompts.jsonl" -o "$T/rows3.jsonl" --pairs "$T/pairs3.jsonl" --endpoint 
 [ $RC -eq 0 ] && [ "$(python3 -c "import json,sys; print([json.loads(l)['meta']['rejected_model'] for l in open(sys.argv[1])])" "$T/pairs3.jsonl")" = "['m-c', 'm-a', 'm-c', 'm-a']" ] \
   && ok "--pair-rejected worst: the lowest score is rejected" || bad worst "$(cat "$T/err")"
 
+# JSON mode changes the requests, not what is parsed from these replies.
+# shellcheck disable=SC2086
+fb "$FB/prompts.jsonl" -o "$T/j.jsonl" --endpoint "http://127.0.0.1:$FBP" --model judge $COMP --on-error skip \
+  --max-attempts 2 --judge-json -q
+[ $RC -eq 0 ] && cmp -s "$T/j.jsonl" "$FB/rows.expected.jsonl" && ok "--judge-json: the same rows" || bad judgejson "rc $RC"
+
+# The critique step: feedback and an overall score per completion (text,
+# JSON, and a reply recovered by a re-ask), binarized by --pair-score overall.
+# shellcheck disable=SC2086
+fb "$FB/prompts.jsonl" -o "$T/c.jsonl" --pairs "$T/cp.jsonl" --endpoint "http://127.0.0.1:$FBP" --model judge \
+  $COMP --on-error skip --max-attempts 2 --critique --pair-score overall --pair-rejected worst --stats "$T/c.stats" -q
+s=$(jget "$T/c.stats" "d['feedback']['critiques'], d['feedback']['no_critique'], d['feedback']['pairs']")
+if [ $RC -eq 0 ] && [ "$s" = "17 0 6" ] && "$TS" validate "$T/cp.jsonl" -q && python3 - "$T/c.jsonl" "$T/cp.jsonl" <<'EOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+c = rows[0]["completions"]
+assert [x["overall_score"] for x in c] == [9, 6.5, 3], [x["overall_score"] for x in c]
+assert [x["critique"] for x in c] == ["Direct and correct.", "Hedges too much.", "Off topic."]
+assert c[0]["annotations"]["honesty"]["Rating"] == "5"
+pairs = [json.loads(l) for l in open(sys.argv[2])]
+# Every row holding A (9) and C (3) pairs A over C, even where the judge's
+# ratings were never parsed (p5) or all equal (p3); p7 has no C.
+assert [p["score_chosen"] for p in pairs] == [9] * 6, [p["score_chosen"] for p in pairs]
+assert [p["meta"]["rejected_model"] for p in pairs] == ["m-c"] * 5 + ["m-b"]
+EOF
+then ok "--critique: critique and overall_score per completion (text, JSON, re-asked); --pair-score overall"
+else bad critique "rc $RC $s; $(cat "$T/err")"; fi
+
 # A request budget stops cleanly with a prefix of the full output; a rerun
 # with the same cache and no budget finishes it to the same bytes.
 # shellcheck disable=SC2086
