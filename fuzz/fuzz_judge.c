@@ -1,6 +1,7 @@
 /* libFuzzer target: the judge-reply parsers of gen feedback and gen kwk,
  * and the kwk chunker. Any reply must parse or fail cleanly; what parses
- * must be in range and point inside the reply or the arena. The first
+ * must be in range and point inside the reply or the arena (ratings,
+ * verdicts, yes/no, scores, questions, critiques). The first
  * byte picks how many texts the rating parser expects. */
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,14 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         if (!qn || qn > 2000 || !memchr(q, '?', qn))
             abort();
         in_reply(p, len, q, qn, &a);
+    }
+    double overall;
+    const char *crit;
+    size_t cn;
+    if (!ts_fb_parse_critique(p, len, &a, &overall, &crit, &cn)) {
+        if (!(overall >= 1 && overall <= 10) || !cn)
+            abort();
+        in_reply(p, len, crit, cn, &a);
     }
     size_t pos = 0, cl, total = 0;
     const char *c;
