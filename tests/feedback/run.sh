@@ -148,6 +148,14 @@ EOF
 then ok "--critique: critique and overall_score per completion (text, JSON, re-asked); --pair-score overall"
 else bad critique "rc $RC $s; $(cat "$T/err")"; fi
 
+# Without --completer: --model four times, once with each principle.
+fb "$FB/prompts.jsonl" -o "$T/d.jsonl" --endpoint "http://127.0.0.1:$FBP" --model solo --on-error skip -q \
+  --max-attempts 2 --principle-prompt helpfulness=[A] --principle-prompt honesty=[B] \
+  --principle-prompt truthfulness=[C] --principle-prompt "verbalized_calibration=[D] Say how sure you are."
+s=$(python3 -c "import json,sys; r=json.loads(open(sys.argv[1]).readline()); print(r['models'], [c['principle'] for c in r['completions']], r['completions'][3]['response'])" "$T/d.jsonl")
+[ $RC -eq 0 ] && [ "$s" = "['solo', 'solo', 'solo', 'solo'] ['helpfulness', 'honesty', 'truthfulness', 'verbalized_calibration'] echo: What is the capital of France?" ] \
+  && ok "no --completer: --model with each of the four principles" || bad defaultpool "rc $RC $s"
+
 # A request budget stops cleanly with a prefix of the full output; a rerun
 # with the same cache and no budget finishes it to the same bytes.
 # shellcheck disable=SC2086
@@ -253,6 +261,17 @@ kwk "$KW/corpus.jsonl" -o "$T/kb2.jsonl" --pairs "$T/kb2p.jsonl" --endpoint "htt
   cmp -s "$T/kb2p.jsonl" "$KW/pairs.expected.jsonl" \
   && ok "kwk --max-requests 30: a prefix ($n records), counts add up; the rerun finishes to the same bytes" \
   || bad kwkbudget "$kb1 prefix $prefix rc $RC; $(cat "$T/err")"
+
+# A Parquet corpus gives the same records as its JSON Lines original.
+"$TS" cat "$KW/corpus.jsonl" -o "$T/corpus.parquet" -q &&
+  kwk "$T/corpus.parquet" -o "$T/pq.jsonl" --endpoint "http://127.0.0.1:$KP" --model tuned --judge-model judge \
+    --min-chunk-chars 20 --on-error skip --cache "$T/kwk.sqlite" -q
+[ $RC -eq 0 ] && python3 - "$T/pq.jsonl" "$KW/sft.expected.jsonl" <<'EOF' && ok "kwk reads a Parquet corpus" || bad parquet "rc $RC $(cat "$T/err")"
+import json, sys
+a = [json.loads(l)["messages"] for l in open(sys.argv[1])]
+b = [json.loads(l)["messages"] for l in open(sys.argv[2])]
+sys.exit(0 if a == b and a else 1)
+EOF
 
 # Seeded sampling: 2 of the 6 chunks; the same seed gives the same bytes.
 kwk "$KW/corpus.jsonl" -o "$T/s1.jsonl" --endpoint "http://127.0.0.1:$KP" --model tuned --judge-model judge \
