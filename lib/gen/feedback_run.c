@@ -5,7 +5,6 @@
  * up to `reasks` times; the last judgement marks the item finished. Items
  * are taken in input order, and only then binarized, so the importer's
  * seeded pick sees rows in a fixed order. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,7 +1,6 @@
 /* Parsing the critique step's replies (UltraFeedback's critique: feedback
  * on one response and an overall score of 1 to 10). */
 #include <ctype.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "judge_int.h"
