@@ -156,6 +156,18 @@ s=$(python3 -c "import json,sys; r=json.loads(open(sys.argv[1]).readline()); pri
 [ $RC -eq 0 ] && [ "$s" = "['solo', 'solo', 'solo', 'solo'] ['helpfulness', 'honesty', 'truthfulness', 'verbalized_calibration'] echo: What is the capital of France?" ] \
   && ok "no --completer: --model with each of the four principles" || bad defaultpool "rc $RC $s"
 
+# A completer on its own server (URL|MODEL|PRINCIPLE): one more client,
+# stepped with the others.
+printf '%s\n' '{"match": "", "reply": "the other server answers"}' > "$T/alt.rules"
+start alt "$T/alt.rules"
+ALT=$PORT
+# shellcheck disable=SC2086
+fb "$FB/prompts.jsonl" -o "$T/u.jsonl" --endpoint "http://127.0.0.1:$FBP" --model judge $COMP \
+  --completer "http://127.0.0.1:$ALT|m-x|honesty" --on-error skip --max-attempts 2 -q
+s=$(python3 -c "import json,sys; r=json.loads(open(sys.argv[1]).readline()); print(r['models'], r['completions'][3]['response'])" "$T/u.jsonl")
+[ $RC -eq 0 ] && [ "$s" = "['m-a', 'm-b', 'm-c', 'm-x'] the other server answers" ] && [ "$(requests "$ALT")" = 6 ] \
+  && ok "a completer on its own server: its requests go there (6), the rest to --endpoint" || bad url "rc $RC $s $(requests "$ALT")"
+
 # A request budget stops cleanly with a prefix of the full output; a rerun
 # with the same cache and no budget finishes it to the same bytes.
 # shellcheck disable=SC2086
