@@ -72,6 +72,16 @@ if [ $RC -eq 0 ] && [ "$(wc -l < "$T/n3.jsonl")" -eq 15 ] &&
   ok "--n 3: three samples by seed, ids <id>#k; --reasoning splits <think>"
 else bad n3 "rc $RC $(head -c 600 "$T/n3.jsonl")"; fi
 
+# Identical requests in flight at once are sent once (no cache needed).
+python3 -c "
+import json
+for i in range(20): print(json.dumps({'id': 'd/%d' % i, 'prompt': 'the same question'}))" > "$T/dup.jsonl"
+start dup "$F/rules.jsonl" --latency-ms 200
+gen "$T/dup.jsonl" -o "$T/dup.out" --endpoint "http://127.0.0.1:$PORT" --stats "$T/dup.stats" -q
+[ $RC -eq 0 ] && [ "$(requests $PORT)" -eq 1 ] && [ "$(wc -l < "$T/dup.out")" -eq 20 ] &&
+  [ "$(jget "$T/dup.stats" "d['llm']['cache_hits']")" = 19 ] \
+  && ok "20 identical prompts in flight together: one request" || bad dup "rc $RC requests $(requests $PORT)"
+
 # --- faults: each clears after `times`, everything completes ---------------
 for fault in 429 500 malformed truncated drop slow; do
   extra=
