@@ -82,6 +82,17 @@ gen "$T/dup.jsonl" -o "$T/dup.out" --endpoint "http://127.0.0.1:$PORT" --stats "
   [ "$(jget "$T/dup.stats" "d['llm']['cache_hits']")" = 19 ] \
   && ok "20 identical prompts in flight together: one request" || bad dup "rc $RC requests $(requests $PORT)"
 
+# --rpm 600 = 10 requests a second (a bucket of one second's worth): 30 take about 2 s.
+python3 -c "
+import json
+for i in range(30): print(json.dumps({'id': 'r/%d' % i, 'prompt': 'rate limited %d' % i}))" > "$T/rpm.jsonl"
+t0=$(now)
+gen "$T/rpm.jsonl" -o "$T/rpm.out" --endpoint "http://127.0.0.1:$MAIN" --rpm 600 -q
+t1=$(now)
+el=$(python3 -c "print('%.2f' % ($t1 - $t0))")
+[ $RC -eq 0 ] && python3 -c "import sys; sys.exit(0 if 1.8 <= $el <= 4 else 1)" \
+  && ok "--rpm 600: 30 requests in $el s" || bad rpm "rc $RC, $el s"
+
 # --- faults: each clears after `times`, everything completes ---------------
 for fault in 429 500 malformed truncated drop slow; do
   extra=
