@@ -170,8 +170,13 @@ ts_llm *ts_llm_open(const ts_llm_opts *opts, ts_err *err)
     for (size_t i = 0; i < n; i++) {
         llm_ep *e = &c->eps[i];
         const char *key = eps[i].api_key ? eps[i].api_key : (opts->n_endpoints ? NULL : getenv("OPENAI_API_KEY"));
-        if (!eps[i].base_url || !(e->url = complete_url(eps[i].base_url))) {
-            ts_err_set(err, TS_EINVAL, "endpoint %zu has no base URL", i);
+        const char *u = eps[i].base_url;
+        if (!u || (strncmp(u, "http://", 7) && strncmp(u, "https://", 8))) {
+            ts_err_set(err, TS_EINVAL, "endpoint '%.200s' is not an http:// or https:// URL", u ? u : "");
+            goto fail;
+        }
+        if (!(e->url = complete_url(u))) {
+            ts_err_set(err, TS_ENOMEM, "out of memory");
             goto fail;
         }
         e->headers = curl_slist_append(NULL, "Content-Type: application/json");

@@ -47,6 +47,9 @@ gen() { "$TS" gen respond "$@" 2>"$T/err"; RC=$?; }
 env -u OPENAI_BASE_URL "$TS" gen respond "$F/prompts.jsonl" -o "$T/x.jsonl" 2>"$T/err"
 [ $? -eq 2 ] && grep -q "no endpoint" "$T/err" && ok "no endpoint: exit 2" || bad noendpoint "$(cat "$T/err")"
 
+"$TS" gen respond "$F/prompts.jsonl" -o "$T/x.jsonl" --endpoint localhost:8080 2>"$T/err"
+[ $? -eq 2 ] && grep -q "not an http" "$T/err" && ok "an endpoint that is not a URL: exit 2" || bad badurl "$(cat "$T/err")"
+
 # --- happy path -------------------------------------------------------------
 start main "$F/rules.jsonl"
 MAIN=$PORT
