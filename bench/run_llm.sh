@@ -48,7 +48,7 @@ server 100
 rm -f "$DIR/c1.sqlite"*
 head -n "$N" "$DIR/prompts.jsonl" > "$DIR/p1.jsonl"
 t0=$(now)
-nice $TUNESET gen respond "$DIR/p1.jsonl" -o "$DIR/out1.jsonl" --endpoint "http://127.0.0.1:$PORT" \
+$PIN_C nice $TUNESET gen respond "$DIR/p1.jsonl" -o "$DIR/out1.jsonl" --endpoint "http://127.0.0.1:$PORT" \
   --concurrency 256 --cache "$DIR/c1.sqlite" -q &
 CPID=$!
 : > "$DIR/rss.log"
@@ -60,6 +60,8 @@ done
 wait $CPID
 rc1=$?
 t1=$(now)
+late=$(curl -s "http://127.0.0.1:$PORT/stats" | python3 -c "import json,sys; d=json.load(sys.stdin); print('%.1f ms average, %.0f ms max' % (d['late_ms_avg'], d['late_ms_max']))")
+echo "llm server: replies went out $late late (scheduling); machine load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores"
 python3 - "$t0" "$t1" "$N" "$DIR/rss.log" "$rc1" <<'PY'
 import sys
 t0, t1, n, log, rc = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
