@@ -18,7 +18,7 @@ typedef struct srv_answer {
     bool drop;            /* close the connection without a reply */
 } srv_answer;
 
-/* Loads a rules file (JSON Lines; see tests/llm/README.md). 0 or -1 with
+/* Loads a rules file (JSON Lines; see docs/llm.md). 0 or -1 with
  * a message in msg. */
 int srv_rules_load(const char *path, char *msg, size_t cap);
 
