@@ -54,7 +54,7 @@ env -u OPENAI_BASE_URL "$TS" gen respond "$F/prompts.jsonl" -o "$T/x.jsonl" 2>"$
 start main "$F/rules.jsonl"
 MAIN=$PORT
 gen "$F/prompts.jsonl" -o "$T/happy.jsonl" --endpoint "http://127.0.0.1:$MAIN" --cache "$T/happy.sqlite" \
-  --stats "$T/happy.stats" -q
+  --stats "$T/happy.stats" -q --api-key sk-test
 if [ $RC -eq 0 ] && cmp -s "$T/happy.jsonl" "$F/respond.expected.jsonl" &&
    "$TS" validate "$T/happy.jsonl" -q && [ "$(jget "$T/happy.stats" "d['llm']['requests'], d['read'], d['written'], d['dropped']['already_answered']")" = "5 6 5 1" ]; then
   ok "happy path: expected output, valid records, counts add up"
@@ -64,8 +64,9 @@ else bad happy "rc $RC; $(cat "$T/err"); $(diff "$T/happy.jsonl" "$F/respond.exp
 OPENAI_BASE_URL="http://127.0.0.1:$MAIN/v1" gen "$F/prompts.jsonl" -o "$T/happy2.jsonl" --cache "$T/happy.sqlite" \
   --stats "$T/happy2.stats" -q
 [ $RC -eq 0 ] && cmp -s "$T/happy2.jsonl" "$F/respond.expected.jsonl" &&
+  [ "$(curl -s "http://127.0.0.1:$MAIN/stats" | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['with_auth'], d['last_key'])")" = "5 sk-test" ] &&
   [ "$(jget "$T/happy2.stats" "d['llm']['requests'], d['llm']['cache_hits']")" = "0 5" ] \
-  && ok "rerun over the cache sends nothing (OPENAI_BASE_URL)" || bad rerun "rc $RC $(cat "$T/happy2.stats")"
+  && ok "rerun over the cache sends nothing (OPENAI_BASE_URL); --api-key sent as a bearer token" || bad rerun "rc $RC $(cat "$T/happy2.stats")"
 
 # --n and --reasoning
 gen "$F/prompts.jsonl" -o "$T/n3.jsonl" --endpoint "http://127.0.0.1:$MAIN" --n 3 --reasoning -q

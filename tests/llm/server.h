@@ -32,6 +32,10 @@ void srv_stats_json(ts_buf *out);
  * benchmark shows the server kept its latency. */
 void srv_note_lateness(double late);
 
+/* Counts the requests that carried "Authorization: Bearer KEY" (auth may
+ * be NULL), and remembers the last KEY, for /stats. */
+void srv_note_auth(const char *auth);
+
 /* FNV-1a 64 of the body, as the keys of by_body_hash. */
 uint64_t srv_body_hash(const char *p, size_t n);
 
