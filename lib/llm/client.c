@@ -370,8 +370,10 @@ static void deliver(ts_llm *c)
             rep.cached = q->cached;
             if (q->fn)
                 q->fn(q->ctx, q->tag, &rep);
-            llm_req_free(q);
+            if (q != r)
+                llm_req_free(q);
         }
+        llm_req_free(r); /* last: the reply's strings point into its body */
     }
 }
 
