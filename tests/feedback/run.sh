@@ -168,6 +168,16 @@ s=$(python3 -c "import json,sys; r=json.loads(open(sys.argv[1]).readline()); pri
 [ $RC -eq 0 ] && [ "$s" = "['m-a', 'm-b', 'm-c', 'm-x'] the other server answers" ] && [ "$(requests "$ALT")" = 6 ] \
   && ok "a completer on its own server: its requests go there (6), the rest to --endpoint" || bad url "rc $RC $s $(requests "$ALT")"
 
+# Rows as Parquet (nested completions and annotations) read back the same.
+# shellcheck disable=SC2086
+fb "$FB/prompts.jsonl" -o "$T/rows.parquet" --endpoint "http://127.0.0.1:$FBP" --model judge $COMP --on-error skip \
+  --max-attempts 2 -q
+[ $RC -eq 0 ] && "$TS" cat "$T/rows.parquet" -q | python3 -c "
+import json, sys
+a = [json.loads(l) for l in sys.stdin]
+b = [json.loads(l) for l in open(sys.argv[1])]
+sys.exit(0 if a == b else 1)" "$FB/rows.expected.jsonl" && ok "rows written as Parquet read back equal" || bad parquetrows "rc $RC"
+
 # A request budget stops cleanly with a prefix of the full output; a rerun
 # with the same cache and no budget finishes it to the same bytes.
 # shellcheck disable=SC2086
