@@ -4,7 +4,8 @@
 # in every reply shape, ties, unparseable judgements recovered by a re-ask
 # and not, a completer that always fails, pairwise verdicts consistent,
 # tied, position-biased and unparseable; kwk snippets answered all correct,
-# mostly correct, all wrong, mixed, unjudged and with no question. Outputs
+# mostly correct, all wrong, mixed, unjudged and with no question; the
+# critique step, JSON mode, a completer on its own server, budgets. Outputs
 # are compared byte for byte with expected files, validated, re-imported,
 # and rerun from the cache (and after SIGKILL) to the same bytes.
 # usage: tests/feedback/run.sh [BUILD]; the last line is "N passed, N failed".
