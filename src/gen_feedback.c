@@ -67,7 +67,7 @@ static int flush(cli_run *r, fb_ctx *x)
 
 static int drive(cli_run *r, fb_ctx *x, uint64_t keep)
 {
-    while (ts_fb_active(x->fb) > keep && !r->stop) {
+    while (ts_fb_active(x->fb) > keep && !r->exit_code) {
         ts_err e = TS_ERR_INIT;
         int rc = flush(r, x);
         if (rc)
@@ -90,7 +90,10 @@ static int on_record(cli_run *r, ts_json *rec, void *ctx)
         return run_reject_here(r, "%s", e.msg);
     if (rc)
         return run_fail_err(r, EXIT_IO, NULL, &e);
-    return drive(r, x, x->window - 1);
+    rc = drive(r, x, x->window - 1);
+    if (ts_fb_get_stats(x->fb)->budget_hit)
+        r->stop = true; /* read no further: the budget is spent */
+    return rc;
 }
 
 /* "MODEL", "MODEL|PRINCIPLE", "URL|MODEL" or "URL|MODEL|PRINCIPLE" (a URL
@@ -168,14 +171,17 @@ static void extra_json(const fb_ctx *x, const clients *cs, ts_buf *b)
     const ts_fb_stats *s = ts_fb_get_stats(x->fb);
     ts_buf_printf(b,
                   "\"feedback\":{\"completions\":%llu,\"completions_failed\":%llu,\"judge_requests\":%llu,"
-                  "\"reasks\":%llu,\"judge_failed\":%llu,\"unrated\":%llu,\"pairwise\":{\"consistent\":%llu,"
-                  "\"ties\":%llu,\"inconsistent\":%llu,\"unparsed\":%llu},\"pairs\":%llu,\"pairs_dropped\":{",
+                  "\"reasks\":%llu,\"judge_failed\":%llu,\"unrated\":%llu,\"critiques\":%llu,\"no_critique\":%llu,"
+                  "\"pairwise\":{\"consistent\":%llu,"
+                  "\"ties\":%llu,\"inconsistent\":%llu,\"unparsed\":%llu},\"pairs\":%llu,\"budget_cut\":%llu,"
+                  "\"pairs_dropped\":{",
                   (unsigned long long)s->completions, (unsigned long long)s->completions_failed,
                   (unsigned long long)s->judge_requests, (unsigned long long)s->reasks,
                   (unsigned long long)s->judge_failed, (unsigned long long)s->unrated,
+                  (unsigned long long)s->critiques, (unsigned long long)s->no_critique,
                   (unsigned long long)s->consistent, (unsigned long long)s->ties,
                   (unsigned long long)s->inconsistent, (unsigned long long)s->unparsed,
-                  (unsigned long long)s->pairs);
+                  (unsigned long long)s->pairs, (unsigned long long)s->budget_cut);
     for (int i = 0; i < x->npair_drops; i++)
         ts_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", x->pair_drops[i].name,
                       (unsigned long long)x->pair_drops[i].n);
@@ -195,6 +201,9 @@ static void summary(const fb_ctx *x, const clients *cs)
                     "unparsed %llu\n",
             (unsigned long long)s->unrated, (unsigned long long)s->consistent, (unsigned long long)s->ties,
             (unsigned long long)s->inconsistent, (unsigned long long)s->unparsed);
+    if (s->critiques || s->no_critique)
+        fprintf(stderr, "  critiques %llu, left without %llu\n", (unsigned long long)s->critiques,
+                (unsigned long long)s->no_critique);
     fprintf(stderr, "  pairs written %llu\n", (unsigned long long)s->pairs);
     for (int i = 0; i < x->npair_drops; i++)
         fprintf(stderr, "  no pair: %-28s %llu\n", x->pair_drops[i].name,
@@ -215,7 +224,7 @@ int gen_feedback(int argc, char **argv)
     cli_list completers = {0}, overrides = {0};
     const char *pairs = NULL, *judge_model = NULL, *judge_endpoint = NULL, *pair_score = "fine-grained",
                *pair_rejected = "random";
-    bool judge_json = false, pairwise = false;
+    bool judge_json = false, pairwise = false, critique = false;
     uint64_t reasks = 2, window = 256;
     double judge_temp = 0;
     cli_opt own[] = {
@@ -230,6 +239,8 @@ int gen_feedback(int argc, char **argv)
         {0, "reasks", "K", OPT_U64, &reasks, "re-ask an unparseable judgement K times (default 2)"},
         {0, "pairwise", NULL, OPT_FLAG, &pairwise,
          "judge pairs A vs B and B vs A; keep consistent verdicts (instead of ratings)"},
+        {0, "critique", NULL, OPT_FLAG, &critique,
+         "also the critique step: feedback and an overall score (1-10) per completion"},
         {0, "pairs", "FILE", OPT_STR, &pairs, "also write binarized preference pairs"},
         {0, "pair-score", "S", OPT_STR, &pair_score,
          "binarize by fine-grained (default), mean, overall or an aspect"},
@@ -305,6 +316,7 @@ int gen_feedback(int argc, char **argv)
         .judge_model = judge_model ? judge_model : lo.model,
         .judge_json = judge_json,
         .pairwise = pairwise,
+        .critique = critique,
         .reasks = (unsigned)reasks,
         .seed = c.seed,
         .gen = {or_unset(lo.temperature), or_unset(lo.top_p), (int64_t)lo.max_new_tokens},
@@ -322,7 +334,7 @@ int gen_feedback(int argc, char **argv)
     } else if (!(rc = run_begin(&r, cmd, &c, c.output ? c.output : "-"))) {
         if (pairs && ts_out_open(&x.pairs, pairs, &e))
             rc = run_fail_err(&r, EXIT_IO, "--pairs", &e);
-        if (!rc && !run_inputs(&r, pos, npos, on_record, &x) && !r.stop)
+        if (!rc && !run_inputs(&r, pos, npos, on_record, &x))
             drive(&r, &x, 0);
         if (x.pairs) {
             if (r.exit_code)
@@ -337,6 +349,9 @@ int gen_feedback(int argc, char **argv)
         rc = run_end(&r);
         if (!c.quiet)
             summary(&x, &cs);
+        if (!c.quiet && ts_fb_get_stats(x.fb)->budget_hit)
+            fprintf(stderr, "tuneset %s: budget reached: stopped reading; rerun with a larger budget and the "
+                            "same --cache to go on\n", cmd);
         ts_buf_release(&extra);
     }
     ts_fb_free(x.fb);

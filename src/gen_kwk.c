@@ -112,7 +112,7 @@ static int flush(cli_run *r, kwk_ctx *x)
 
 static int drive(cli_run *r, kwk_ctx *x, uint64_t keep)
 {
-    while (ts_kwk_active(x->k) > keep && !r->stop) {
+    while (ts_kwk_active(x->k) > keep && !r->exit_code) {
         ts_err e = TS_ERR_INIT;
         int rc = flush(r, x);
         if (rc)
@@ -131,7 +131,8 @@ static void generate(cli_run *r, kwk_ctx *x)
 {
     size_t n;
     ts_kwk_pick *p = ts_kwk_sampler_sorted(&x->sampler, &n);
-    for (size_t i = 0; i < n && !r->stop; i++) {
+    size_t i = 0;
+    for (; i < n && !r->stop; i++) {
         snippet *s = p[i].payload;
         ts_err e = TS_ERR_INIT;
         if (ts_kwk_add(x->k, s->text, s->len, s->ref, p[i].index, &e)) {
@@ -139,10 +140,16 @@ static void generate(cli_run *r, kwk_ctx *x)
             break;
         }
         drive(r, x, x->window - 1);
+        if (ts_kwk_get_stats(x->k)->budget_hit) {
+            i++;
+            break; /* the budget is spent: start no more snippets */
+        }
     }
-    if (!r->stop)
+    for (size_t j = i; j < n && !r->exit_code; j++)
+        run_drop(r, "llm_budget"); /* sampled, never started */
+    if (!r->exit_code)
         drive(r, x, 0);
-    for (size_t i = 0; i < n; i++) {
+    for (i = 0; i < n; i++) {
         free_snippet(p[i].payload);
         p[i].payload = NULL;
     }
@@ -155,7 +162,8 @@ static void extra_json(const kwk_ctx *x, const ts_llm *c, ts_buf *b)
                   "\"kwk\":{\"texts\":%llu,\"chunks\":%llu,\"questions\":%llu,\"no_question\":%llu,"
                   "\"answers\":%llu,\"answers_failed\":%llu,\"judgements\":%llu,\"reasks\":%llu,"
                   "\"unjudged_answers\":%llu,\"classes\":{\"correct\":%llu,\"wrong\":%llu,\"mixed\":%llu,"
-                  "\"unjudged\":%llu},\"refusals\":%llu,\"refusals_failed\":%llu,\"sft\":%llu,\"pairs\":%llu},",
+                  "\"unjudged\":%llu},\"refusals\":%llu,\"refusals_failed\":%llu,\"sft\":%llu,\"pairs\":%llu,"
+                  "\"budget_cut\":%llu},",
                   (unsigned long long)x->records, (unsigned long long)x->chunks,
                   (unsigned long long)s->questions, (unsigned long long)s->no_question,
                   (unsigned long long)s->answers, (unsigned long long)s->answers_failed,
@@ -164,7 +172,7 @@ static void extra_json(const kwk_ctx *x, const ts_llm *c, ts_buf *b)
                   (unsigned long long)s->cls[TS_KWK_WRONG], (unsigned long long)s->cls[TS_KWK_MIXED],
                   (unsigned long long)s->cls[TS_KWK_UNJUDGED], (unsigned long long)s->refusals,
                   (unsigned long long)s->refusals_failed, (unsigned long long)s->sft,
-                  (unsigned long long)s->pairs);
+                  (unsigned long long)s->pairs, (unsigned long long)s->budget_cut);
     llm_cli_stats_text(c, b);
     ts_buf_putc(b, 0);
 }
@@ -295,6 +303,9 @@ int gen_kwk(int argc, char **argv)
         if (!c.quiet) {
             summary(&x);
             llm_cli_summary(llm);
+            if (ts_kwk_get_stats(x.k)->budget_hit)
+                fprintf(stderr, "tuneset %s: budget reached: stopped; rerun with a larger budget and the same "
+                                "--cache to go on\n", cmd);
         }
         ts_buf_release(&extra);
     }

@@ -68,6 +68,16 @@ ts_fb_verdict ts_fb_parse_verdict(const char *text, size_t len, ts_arena *a);
  * are ties, TS_FB_NONE when they disagree (position bias) or one is none. */
 ts_fb_verdict ts_fb_consistent(ts_fb_verdict ab, ts_fb_verdict ba);
 
+/* The critique of one response (UltraFeedback's critique step): JSON
+ * {"critique"|"feedback": "...", "overall_score"|"score": n}, or text with
+ * "Overall Score: 7" / "Overall score: 7.5/10" / "Score: [[7]]" (the last
+ * such label counts) and the feedback before it ("Feedback:" or
+ * "Critique:" labels dropped). The score is 1 to 10 (halves allowed).
+ * 0 with *score and the critique set (borrowing the reply or a), or
+ * TS_ESCHEMA when there is no score or no critique text. */
+int ts_fb_parse_critique(const char *text, size_t len, ts_arena *a, double *score,
+                         const char **critique, size_t *clen);
+
 /* --- requests ----------------------------------------------------------- */
 
 /* Request-body builders: append a chat-completions JSON body to out.
@@ -86,6 +96,11 @@ int ts_fb_completion_request(ts_buf *out, const char *model, const char *system,
 int ts_fb_rating_request(ts_buf *out, const char *model, int aspect, const char *instruction,
                          size_t ilen, const char *const *resp, const size_t *rlen, size_t n,
                          bool json_mode, uint64_t seed, const ts_fb_sampling *s);
+/* The critique request: the instruction and one response; feedback on how
+ * to improve it and an overall score of 1 to 10. */
+int ts_fb_critique_request(ts_buf *out, const char *model, const char *instruction, size_t ilen,
+                           const char *resp, size_t rlen, bool json_mode, uint64_t seed,
+                           const ts_fb_sampling *s);
 int ts_fb_pairwise_request(ts_buf *out, const char *model, const char *instruction, size_t ilen,
                            const char *a, size_t alen, const char *b, size_t blen, bool json_mode,
                            uint64_t seed, const ts_fb_sampling *s);
@@ -98,6 +113,9 @@ typedef struct ts_fb_completion {
     const char *response;
     size_t response_len;
     ts_fb_rating ratings[TS_FB_NASPECTS]; /* rating 0 = not rated */
+    const char *critique;                  /* NULL = no critique */
+    size_t critique_len;
+    double overall;                        /* the critique's score, 0 = none */
 } ts_fb_completion;
 
 /* Builds a row of UltraFeedback's raw schema in b: {"source",
@@ -106,9 +124,9 @@ typedef struct ts_fb_completion {
  * "4", "Rationale": "..."}}, "fine-grained_score", "overall_score",
  * "critique"}], "id"?}. An aspect left unrated is {"Rating": "N/A",
  * "Rationale": ""}; fine-grained_score is the mean of the four ratings, or
- * null unless all four are rated; overall_score and critique are null
- * (no critique step). rated = false leaves annotations empty (pairwise
- * judging). id may be NULL. *out is in b's arena. */
+ * null unless all four are rated; overall_score and critique come from the
+ * critique step (null without one). rated = false leaves annotations
+ * empty (pairwise judging). id may be NULL. *out is in b's arena. */
 int ts_fb_build_row(ts_jb *b, const char *source, size_t slen, const char *id, size_t idlen,
                     const char *ins, size_t ilen, const ts_fb_completion *c, size_t n, bool rated,
                     ts_json **out);
@@ -158,6 +176,7 @@ typedef struct ts_fb_opts {
     const char *judge_model; /* NULL = the judge client's default */
     bool judge_json;         /* ask for response_format json_object */
     bool pairwise;           /* compare pairs both ways instead of rating */
+    bool critique;           /* also the critique step: critique + overall_score */
     unsigned reasks;         /* re-asks of an unparseable judgement (distinct seeds) */
     uint64_t seed;           /* completion i uses seed + i; re-ask t uses seed + t */
     ts_fb_sampling gen, judging;
@@ -180,8 +199,15 @@ typedef struct ts_fb_stats {
     uint64_t completions, completions_failed;
     uint64_t judge_requests, reasks, judge_failed;
     uint64_t unrated;          /* completion-aspects left unrated after the re-asks */
+    uint64_t critiques, no_critique; /* critique step: parsed, left without */
     uint64_t consistent, ties, inconsistent, unparsed; /* pairwise comparisons */
     uint64_t pairs;
+    /* A budget (--max-requests, --max-tokens) refused a request: that
+     * prompt and every later one are cut (dropped as llm_budget), so the
+     * output is a prefix of the full run's and a rerun with the same cache
+     * and a larger budget goes on. */
+    bool budget_hit;
+    uint64_t budget_cut;
 } ts_fb_stats;
 
 /* The options and their clients are borrowed for the generator's life. */

@@ -163,6 +163,8 @@ typedef struct ts_kwk_stats {
     uint64_t cls[4]; /* snippets by ts_kwk_class */
     uint64_t refusals, refusals_failed;
     uint64_t sft, pairs;
+    bool budget_hit;     /* as ts_fb_stats: the snippet and all later ones are cut */
+    uint64_t budget_cut;
 } ts_kwk_stats;
 
 ts_kwk *ts_kwk_new(const ts_kwk_opts *o, ts_err *err);

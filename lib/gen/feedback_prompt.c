@@ -147,3 +147,27 @@ int ts_fb_pairwise_request(ts_buf *out, const char *model, const char *instructi
     ts_buf_release(&u);
     return rc ? TS_ENOMEM : 0;
 }
+
+int ts_fb_critique_request(ts_buf *out, const char *model, const char *instruction, size_t ilen,
+                           const char *resp, size_t rlen, bool json_mode, uint64_t seed,
+                           const ts_fb_sampling *s)
+{
+    ts_buf u;
+    ts_buf_init(&u, 0);
+    int rc = ts_buf_printf(&u, "%s",
+                           "Give feedback on the response to the instruction below, as a teacher "
+                           "would: what it does well, what is wrong or missing, and how to improve "
+                           "it. Then rate it overall from 1 (worst) to 10 (best).\n\n## Instruction\n");
+    rc |= ts_buf_append(&u, instruction, ilen);
+    rc |= ts_buf_printf(&u, "%s", "\n\n## Response\n");
+    rc |= ts_buf_append(&u, resp, rlen);
+    rc |= ts_buf_printf(&u, "%s",
+                        json_mode ? "\n\nAnswer with a JSON object only: {\"feedback\": \"<your feedback>\", "
+                                    "\"overall_score\": <1-10>}."
+                                  : "\n\nAnswer as:\nFeedback: <your feedback>\nOverall Score: <1-10>");
+    if (!rc)
+        rc = jt_request(out, model, JUDGE_SYSTEM, u.data, u.len, seed, s ? s->temperature : -1,
+                        s ? s->top_p : -1, s ? s->max_tokens : 0, json_mode);
+    ts_buf_release(&u);
+    return rc ? TS_ENOMEM : 0;
+}

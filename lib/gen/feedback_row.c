@@ -68,9 +68,15 @@ int ts_fb_build_row(ts_jb *b, const char *source, size_t slen, const char *id, s
         else
             ts_jb_null(b);
         ts_jb_key(b, "overall_score");
-        ts_jb_null(b);
+        if (c[i].overall > 0)
+            ts_jb_double(b, c[i].overall);
+        else
+            ts_jb_null(b);
         ts_jb_key(b, "critique");
-        ts_jb_null(b);
+        if (c[i].critique)
+            ts_jb_str(b, c[i].critique, c[i].critique_len);
+        else
+            ts_jb_null(b);
         ts_jb_end(b);
     }
     ts_jb_end(b);

@@ -5,56 +5,10 @@
  * up to `reasks` times; the last judgement marks the item finished. Items
  * are taken in input order, and only then binarized, so the importer's
  * seeded pick sees rows in a fixed order. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "tuneset/feedback.h"
-
-enum { K_COMPLETE, K_RATE, K_PAIR };
-
-typedef struct fb_item fb_item;
-
-typedef struct fb_req {
-    fb_item *it;
-    int kind;
-    int a, b;        /* completion index; aspect; pair (a, b) in shown order */
-    unsigned attempt;
-} fb_req;
-
-typedef struct fb_pair {
-    int x, y; /* completion indexes, x < y */
-    ts_fb_verdict ab, ba;
-} fb_pair;
-
-struct fb_item {
-    ts_fb *f;
-    fb_item *next;
-    ts_arena arena;
-    ts_jb jb;
-    uint64_t index;
-    const char *ins, *id, *source;
-    size_t ilen, idlen, slen;
-    ts_fb_completion *c; /* one per completer; response NULL = failed */
-    int *ok;             /* indexes of completions that succeeded */
-    size_t nok;
-    fb_pair *pairs;
-    size_t npairs;
-    unsigned pending;
-    bool judging, done;
-    ts_json **out_pairs;
-};
-
-struct ts_fb {
-    ts_fb_opts o;
-    ts_llm *clients[64];
-    size_t nclients;
-    fb_item *head, *tail, *taken;
-    size_t active;
-    ts_fb_binarizer bin;
-    ts_fb_stats st;
-    ts_buf req;
-};
+#include "feedback_int.h"
 
 static void on_reply(void *ctx, uint64_t tag, const ts_llm_reply *r);
 
@@ -64,12 +18,12 @@ static void submit(fb_item *it, ts_llm *c, fb_req *q)
 {
     ts_err e = TS_ERR_INIT;
     it->pending++;
-    if (ts_llm_submit(c, it->f->req.data, it->f->req.len, 0, on_reply, q, &e)) {
+    int rc = ts_llm_submit(c, it->f->req.data, it->f->req.len, 0, on_reply, q, &e);
+    if (rc) {
         ts_llm_reply fail;
         memset(&fail, 0, sizeof fail);
         fail.err = e;
-        if (!fail.err.code)
-            fail.err.code = TS_EBUDGET;
+        fail.err.code = rc;
         on_reply(q, 0, &fail);
     }
 }
@@ -123,6 +77,22 @@ static void send_pair(fb_item *it, size_t p, bool swapped, unsigned attempt)
     submit(it, f->o.judge, q);
 }
 
+static void send_critique(fb_item *it, int c, unsigned attempt)
+{
+    ts_fb *f = it->f;
+    const ts_fb_completion *x = &it->c[c];
+    f->req.len = 0;
+    fb_req *q = new_req(it, K_CRITIQUE, c, 0, attempt);
+    if (!q || ts_fb_critique_request(&f->req, f->o.judge_model, it->ins, it->ilen, x->response,
+                                     x->response_len, f->o.judge_json, f->o.seed + attempt,
+                                     &f->o.judging)) {
+        f->st.judge_failed++;
+        return;
+    }
+    f->st.judge_requests++;
+    submit(it, f->o.judge, q);
+}
+
 static void start_judging(fb_item *it)
 {
     ts_fb *f = it->f;
@@ -135,6 +105,8 @@ static void start_judging(fb_item *it)
             it->ok[it->nok++] = (int)i;
     if (!it->nok)
         return;
+    for (size_t i = 0; f->o.critique && i < it->nok; i++)
+        send_critique(it, it->ok[i], 0);
     if (!f->o.pairwise) {
         for (int a = 0; a < TS_FB_NASPECTS; a++)
             send_rating(it, a, 0);
@@ -179,10 +151,15 @@ static void release(fb_item *it)
 {
     if (--it->pending)
         return;
-    if (!it->judging)
+    if (!it->judging && !it->budget) {
+        /* Held while the judge requests go out: one refused at once (a
+         * budget) must not finish the item before the others are sent. */
+        it->pending++;
         start_judging(it);
-    if (!it->pending)
-        it->done = true;
+        if (--it->pending)
+            return;
+    }
+    it->done = true;
 }
 
 static void on_reply(void *ctx, uint64_t tag, const ts_llm_reply *r)
@@ -192,6 +169,12 @@ static void on_reply(void *ctx, uint64_t tag, const ts_llm_reply *r)
     fb_item *it = q->it;
     ts_fb *f = it->f;
     bool ok = r->err.code == TS_OK && r->n_choices > 0 && r->choices[0].text;
+    if (r->err.code == TS_EBUDGET) {
+        /* Not a failure: the prompt is cut, and a rerun goes on from here. */
+        it->budget = f->st.budget_hit = true;
+        release(it);
+        return;
+    }
     if (q->kind == K_COMPLETE) {
         ts_fb_completion *c = &it->c[q->a];
         if (ok && r->choices[0].len) {
@@ -203,6 +186,19 @@ static void on_reply(void *ctx, uint64_t tag, const ts_llm_reply *r)
         }
     } else if (!ok) {
         f->st.judge_failed++;
+    } else if (q->kind == K_CRITIQUE) {
+        ts_fb_completion *c = &it->c[q->a];
+        const char *crit;
+        size_t n;
+        double sc;
+        if (!ts_fb_parse_critique(r->choices[0].text, r->choices[0].len, &it->arena, &sc, &crit, &n)) {
+            c->critique = ts_arena_dup(&it->arena, crit, n);
+            c->critique_len = n;
+            c->overall = sc;
+        } else if (q->attempt < f->o.reasks) {
+            f->st.reasks++;
+            send_critique(it, q->a, q->attempt + 1);
+        }
     } else if (q->kind == K_RATE) {
         if (!merge_ratings(it, q->a, r) && q->attempt < f->o.reasks) {
             f->st.reasks++;
@@ -351,103 +347,6 @@ static void free_item(fb_item *it)
     free(it);
 }
 
-static const char *pair_id(fb_item *it, const char *suffix)
-{
-    ts_buf b;
-    ts_buf_init(&b, 0);
-    int rc = it->id ? ts_buf_printf(&b, "feedback/%.*s%s", (int)it->idlen, it->id, suffix)
-                    : ts_buf_printf(&b, "feedback/%llu%s", (unsigned long long)it->index, suffix);
-    const char *s = rc ? NULL : ts_arena_dup(&it->arena, b.data, b.len + 1);
-    ts_buf_release(&b);
-    return s;
-}
-
-static const char *verdict_name(ts_fb_verdict v)
-{
-    return v == TS_FB_A ? "A" : v == TS_FB_B ? "B" : v == TS_FB_TIE ? "tie" : "none";
-}
-
-static int pairwise_pairs(ts_fb *f, fb_item *it, ts_fb_result *res, ts_err *err)
-{
-    it->out_pairs = ts_arena_alloc(&it->arena, (it->npairs + 1) * sizeof *it->out_pairs);
-    if (!it->out_pairs)
-        return ts_err_set(err, TS_ENOMEM, NULL);
-    const char *src = f->o.source ? f->o.source : "feedback";
-    for (size_t p = 0; p < it->npairs; p++) {
-        const fb_pair *pp = &it->pairs[p];
-        ts_fb_verdict v = ts_fb_consistent(pp->ab, pp->ba);
-        if (!pp->ab || !pp->ba) {
-            f->st.unparsed++;
-            continue;
-        }
-        if (v == TS_FB_TIE) {
-            f->st.ties++;
-            continue;
-        }
-        if (!v) {
-            f->st.inconsistent++;
-            continue;
-        }
-        f->st.consistent++;
-        char suffix[48];
-        snprintf(suffix, sizeof suffix, "/%d-%d", pp->x + 1, pp->y + 1);
-        const char *id = pair_id(it, suffix);
-        const ts_fb_completion *w = &it->c[v == TS_FB_A ? pp->x : pp->y];
-        const ts_fb_completion *l = &it->c[v == TS_FB_A ? pp->y : pp->x];
-        ts_json *out;
-        int rc = id ? ts_fb_build_pair(&it->jb, it->ins, it->ilen, w, l, id, src, it->source, it->slen,
-                                       verdict_name(pp->ab), verdict_name(pp->ba), &out)
-                    : TS_ENOMEM;
-        if (rc)
-            return ts_err_set(err, rc, NULL);
-        it->out_pairs[res->n_pairs++] = out;
-    }
-    return 0;
-}
-
-/* Builds the finished head item's outputs. */
-static int finish(ts_fb *f, fb_item *it, ts_fb_result *res, ts_err *err)
-{
-    memset(res, 0, sizeof *res);
-    res->index = it->index;
-    if (!it->nok) {
-        res->drop = "completions_failed";
-        return 0;
-    }
-    /* The row lists the completions that arrived, in completer order. */
-    ts_fb_completion *cs = ts_arena_alloc(&it->arena, it->nok * sizeof *cs);
-    if (!cs)
-        return ts_err_set(err, TS_ENOMEM, NULL);
-    for (size_t i = 0; i < it->nok; i++) {
-        cs[i] = it->c[it->ok[i]];
-        for (int a = 0; !f->o.pairwise && a < TS_FB_NASPECTS; a++)
-            f->st.unrated += !cs[i].ratings[a].rating;
-    }
-    ts_json *row;
-    int rc = ts_fb_build_row(&it->jb, it->source, it->slen, it->id, it->idlen, it->ins, it->ilen, cs,
-                             it->nok, !f->o.pairwise, &row);
-    if (rc)
-        return ts_err_set(err, rc, NULL);
-    res->row = row;
-    if (f->o.pairwise) {
-        rc = pairwise_pairs(f, it, res, err);
-    } else {
-        const char *id = pair_id(it, "");
-        ts_json *pair = NULL;
-        rc = id ? ts_fb_binarize(&f->bin, row, id, f->o.source ? f->o.source : "feedback", &it->arena,
-                                 &pair, &res->pair_drop, err)
-                : ts_err_set(err, TS_ENOMEM, NULL);
-        it->out_pairs = ts_arena_alloc(&it->arena, sizeof *it->out_pairs);
-        if (!rc && pair && it->out_pairs) {
-            it->out_pairs[0] = pair;
-            res->n_pairs = 1;
-        }
-    }
-    res->pairs = it->out_pairs;
-    f->st.pairs += res->n_pairs;
-    return rc;
-}
-
 int ts_fb_take(ts_fb *f, ts_fb_result *res, ts_err *err)
 {
     free_item(f->taken);
@@ -460,7 +359,15 @@ int ts_fb_take(ts_fb *f, ts_fb_result *res, ts_err *err)
         f->tail = NULL;
     f->active--;
     f->taken = it;
-    int rc = finish(f, it, res, err);
+    if (it->budget || f->cut) {
+        memset(res, 0, sizeof *res);
+        res->index = it->index;
+        res->drop = "llm_budget";
+        f->cut = true;
+        f->st.budget_cut++;
+        return 1;
+    }
+    int rc = fb_finish(f, it, res, err);
     return rc ? rc : 1;
 }
 

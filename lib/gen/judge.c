@@ -158,8 +158,8 @@ static void rationale_in(const char *p, const char *end, ts_fb_rating *out)
             break;
         }
         const char *next = jt_skip_marks(nl + 1, end);
-        if (jt_find(next, (size_t)(end - next), "rating") == next ||
-            jt_find(next, (size_t)(end - next), "type:") == next) {
+        size_t rest = (size_t)(end - next);
+        if ((rest >= 6 && jt_find(next, 6, "rating")) || (rest >= 5 && jt_find(next, 5, "type:"))) {
             e = nl;
             break;
         }
@@ -311,8 +311,11 @@ ts_fb_verdict ts_fb_parse_verdict(const char *text, size_t len, ts_arena *a)
                 q++;
             if (q >= end || *q != ':')
                 continue;
-            const char *nl = memchr(q, '\n', (size_t)(end - q));
-            ts_fb_verdict v = verdict_word(q + 1, (size_t)((nl ? nl : end) - q - 1));
+            /* A value is a word or two: looking 64 bytes ahead keeps many
+             * labels on one long line linear. */
+            size_t span = (size_t)(end - q) < 64 ? (size_t)(end - q) : 64;
+            const char *nl = memchr(q, '\n', span);
+            ts_fb_verdict v = verdict_word(q + 1, (size_t)((nl ? nl : q + span) - q - 1));
             if (v)
                 last = v;
         }

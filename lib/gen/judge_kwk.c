@@ -49,8 +49,11 @@ static int labelled(const char *text, size_t len, const char *const *labels,
                 q++;
             if (!word || q >= end || *q != ':')
                 continue;
-            const char *nl = memchr(q, '\n', (size_t)(end - q));
-            int v = fn(q + 1, (size_t)((nl ? nl : end) - q - 1));
+            /* A value is a word or two: looking 64 bytes ahead keeps many
+             * labels on one long line linear. */
+            size_t span = (size_t)(end - q) < 64 ? (size_t)(end - q) : 64;
+            const char *nl = memchr(q, '\n', span);
+            int v = fn(q + 1, (size_t)((nl ? nl : q + span) - q - 1));
             if (v != none)
                 last = v;
         }

@@ -31,7 +31,7 @@ struct kwk_item {
     size_t rlen;
     int stage;
     unsigned pending;
-    bool done;
+    bool done, budget;
     ts_json **out_pairs;
 };
 
@@ -40,6 +40,7 @@ struct ts_kwk {
     kwk_item *head, *tail, *taken;
     size_t active;
     ts_kwk_stats st;
+    bool cut;
     ts_buf req;
 };
 

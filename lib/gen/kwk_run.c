@@ -59,10 +59,11 @@ static void send(kwk_item *it, int kind, int i, unsigned attempt)
         *q = (kwk_req){it, kind, i, attempt};
     if (kind >= R_CORRECT && kind <= R_INFO)
         k->st.judgements++;
-    if (!q || rc || ts_llm_submit(k->o.llm, k->req.data, k->req.len, 0, on_reply, q, &e)) {
+    int src = !q || rc ? 0 : ts_llm_submit(k->o.llm, k->req.data, k->req.len, 0, on_reply, q, &e);
+    if (!q || rc || src) {
         ts_llm_reply fail;
         memset(&fail, 0, sizeof fail);
-        fail.err.code = rc ? rc : e.code ? e.code : TS_ENOMEM;
+        fail.err.code = src ? src : rc ? rc : TS_ENOMEM;
         kwk_req local = {it, kind, i, k->o.reasks}; /* no re-ask of a refused request */
         on_reply(q ? q : &local, 0, &fail);
     }
@@ -112,9 +113,19 @@ static void release(kwk_item *it)
 {
     if (--it->pending)
         return;
-    next_stage(it);
-    if (!it->pending)
-        it->done = true;
+    /* Each stage is held while its requests go out, so one answered at once
+     * (refused by a budget) cannot end the stage early; a stage whose
+     * requests all ended at once passes straight to the next. */
+    while (!it->budget) {
+        int stage = it->stage;
+        it->pending++;
+        next_stage(it);
+        if (--it->pending)
+            return;
+        if (it->stage == stage)
+            break; /* no next stage: finished */
+    }
+    it->done = true;
 }
 
 static const char *dup_text(kwk_item *it, const ts_llm_reply *r, size_t *len)
@@ -132,6 +143,12 @@ static void on_reply(void *ctx, uint64_t tag, const ts_llm_reply *r)
     kwk_item *it = q->it;
     ts_kwk *k = it->k;
     bool ok = r->err.code == TS_OK && r->n_choices && r->choices[0].text;
+    if (r->err.code == TS_EBUDGET) {
+        /* Not a failure: the snippet is cut, and a rerun goes on from here. */
+        it->budget = k->st.budget_hit = true;
+        release(it);
+        return;
+    }
     bool again = false; /* re-ask: the reply came but could not be read */
     const char *text = ok ? r->choices[0].text : NULL;
     size_t len = ok ? r->choices[0].len : 0;
@@ -263,6 +280,14 @@ int ts_kwk_take(ts_kwk *k, ts_kwk_result *res, ts_err *err)
         k->tail = NULL;
     k->active--;
     k->taken = it;
+    if (it->budget || k->cut) {
+        memset(res, 0, sizeof *res);
+        res->index = it->index;
+        res->drop = "llm_budget";
+        k->cut = true;
+        k->st.budget_cut++;
+        return 1;
+    }
     int rc = kwk_finish(k, it, res, err);
     return rc ? rc : 1;
 }

@@ -20,6 +20,7 @@
 
 typedef struct conn {
     ts_buf body;
+    double due; /* when a delayed reply is due */
     srv_answer ans;
     int phase; /* 0 receiving, 1 suspended, 2 ready to answer */
     bool is_post;
@@ -177,17 +178,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             ts_buf_release(&b);
             return rc;
         }
+        const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+        srv_note_auth(auth);
         srv_answer_request(k->body.data ? k->body.data : "", k->body.len, latency_ms, &k->ans);
         if (k->ans.delay_ms) {
             k->phase = 1;
             MHD_suspend_connection(c);
-            heap_push((timed){now_s() + k->ans.delay_ms / 1000.0, c, k});
+            k->due = now_s() + k->ans.delay_ms / 1000.0;
+            heap_push((timed){k->due, c, k});
             return MHD_YES;
         }
         k->phase = 2;
     }
     if (k->phase == 1)
         return MHD_YES; /* woken before the timer: keep waiting */
+    if (k->due > 0)
+        srv_note_lateness(now_s() - k->due);
     if (k->ans.drop)
         return MHD_NO; /* closes the connection: the client sees nothing */
     return send_buf(c, k->ans.status, &k->ans.body, k->ans.retry_after);

@@ -192,3 +192,39 @@ TEST(feedback_requests)
     ts_arena_release(&A);
     ts_buf_release(&b);
 }
+
+static const char *critique(const char *t, double *sc, char *buf)
+{
+    ts_arena_init(&A);
+    const char *c;
+    size_t n;
+    *sc = 0;
+    if (ts_fb_parse_critique(t, strlen(t), &A, sc, &c, &n))
+        strcpy(buf, "(none)");
+    else
+        snprintf(buf, 256, "%.*s", (int)n, c);
+    ts_arena_release(&A);
+    return buf;
+}
+
+TEST(feedback_critiques)
+{
+    char b[256];
+    double sc;
+    CHECK_STR(critique("Feedback: Good, but cite a source.\nOverall Score: 7", &sc, b), "Good, but cite a source.");
+    CHECK(sc == 7);
+    CHECK_STR(critique("**Critique**: Too long.\n\n**Overall score**: 6.5/10", &sc, b), "Too long.");
+    CHECK(sc == 6.5);
+    CHECK_STR(critique("{\"feedback\": \"Fine.\", \"overall_score\": \"8\"}", &sc, b), "Fine.");
+    CHECK(sc == 8);
+    CHECK_STR(critique("It misses the point.\nScore: [[2]]", &sc, b), "It misses the point.");
+    CHECK(sc == 2);
+    /* The last overall score counts; a plain "score" label is the fallback only. */
+    CHECK_STR(critique("Draft overall score: 3.\nRevised.\nOverall Score: 5", &sc, b), "Draft overall score: 3.\nRevised.");
+    CHECK(sc == 5);
+    CHECK_STR(critique("Overall Score: 9", &sc, b), "(none)");         /* no feedback */
+    CHECK_STR(critique("Feedback: ok\nOverall Score: 11", &sc, b), "(none)"); /* out of range */
+    CHECK_STR(critique("Feedback: ok\nOverall Score: 7.3", &sc, b), "(none)");
+    CHECK_STR(critique("Nice.", &sc, b), "(none)");
+    CHECK_STR(critique("The scoreboard: 10 points", &sc, b), "(none)");
+}
