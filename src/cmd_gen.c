@@ -8,6 +8,7 @@
 /* X(name, function, summary) — one line per generator. */
 #define GEN_SUBCOMMANDS(X)                                                                          \
     X("respond", gen_respond, "fill the assistant turn of prompt-only records (n samples each)")   \
+    X("select", gen_select, "s1K's funnel: quality, weak-model difficulty, MSC-domain diversity")  \
     /* one line per generator above this comment */
 
 #define GEN_DECLARE(name, fn, summary) int fn(int argc, char **argv);
