@@ -47,6 +47,7 @@ run_suite() { # title log-name script
   total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
 }
 run_suite "the LLM client and gen respond against the test server (tests/llm)" llm tests/llm/run.sh
+run_suite "gen select against the test server (tests/select)" select tests/select/run.sh
 if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
   run_suite "Parquet interoperability with DuckDB (tests/interop)" interop tests/interop/run.sh
 else
