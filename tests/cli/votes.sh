@@ -44,7 +44,7 @@ got = [(r["meta"]["chosen_id"], r["meta"]["rejected_id"], r["meta"]["score_ratio
 assert got == [("c1", "c3", 8), ("c1", "c2", 4), ("c1", "c4", 2), ("c5", "c3", 2),
                ("d1", "d4", 32), ("d1", "d3", 16), ("d2", "d4", 8), ("d1", "d2", 4), ("d2", "d3", 4)], got
 r = rs[0]
-assert r["prompt"] == [{"role": "user", "content": "How do I keep rice from sticking?\n\nEvery time I cook rice it sticks to the pot & burns. See my photo."}], r["prompt"]
+assert r["prompt"] == [{"role": "user", "content": "How do I keep rice from sticking? Every time I cook rice it sticks to the pot & burns. See my photo."}], r["prompt"]
 assert r["chosen"][0]["content"] == "Rinse it first & use the absorption method. More at https://rice.example.com", r["chosen"]
 assert (r["score_chosen"], r["score_rejected"], r["id"], r["source"]) == (40, 5, "votes/aaa1/c1-c3", "votes")
 m = r["meta"]
