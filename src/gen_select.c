@@ -67,33 +67,17 @@ static bool matches(sel_state *x, const ts_json *s)
 static int on_record(cli_run *r, ts_json *rec, void *ctx)
 {
     sel_state *x = ctx;
-    const ts_json *ms = ts_json_get(rec, "messages");
-    if (!ts_json_is(ms, TS_JSON_ARRAY))
+    ts_select_fields f;
+    bool not_sft;
+    const char *why = ts_select_read(rec, &f, &not_sft);
+    if (not_sft)
         return run_reject_here(r, "not an SFT record: no \"messages\" array");
-    const ts_json *q = NULL, *ans = NULL, *trace = NULL;
-    for (uint32_t i = 0; i < ms->len; i++) {
-        const ts_json *m = &ms->u.items[i], *role = ts_json_get(m, "role");
-        const ts_json *c = ts_json_get(m, "content");
-        if (!q && ts_json_str_eq(role, "user") && ts_json_is(c, TS_JSON_STRING))
-            q = c;
-        if (ts_json_str_eq(role, "assistant")) {
-            ans = ts_json_is(c, TS_JSON_STRING) ? c : NULL;
-            trace = ts_json_get(m, "reasoning_content");
-            trace = ts_json_is(trace, TS_JSON_STRING) ? trace : NULL;
-        }
-    }
-    if (!q || !q->len || !ans || !ans->len || !trace || !trace->len) {
-        run_drop(r, "missing_field");
+    if (why) {
+        run_drop(r, why);
         return 0;
     }
-    const ts_json *texts[3] = {q, ans, trace};
-    for (int i = 0; i < 3; i++) {
-        const char *why = ts_select_quality(texts[i]->u.s, texts[i]->len);
-        if (why) {
-            run_drop(r, why);
-            return 0;
-        }
-    }
+    const ts_json *q = f.question, *trace = f.trace, *ref = f.reference;
+    const ts_json *texts[3] = {f.question, f.answer, f.trace};
     for (int i = 0; i < 3; i++)
         if (matches(x, texts[i])) {
             run_drop(r, "drop_pattern");
@@ -104,9 +88,6 @@ static int on_record(cli_run *r, ts_json *rec, void *ctx)
         run_drop(r, "trace_too_short");
         return 0;
     }
-    /* The reference answer: the source's solution when it has one. */
-    const ts_json *sol = ts_json_get(ts_json_get(rec, "meta"), "solution");
-    const ts_json *ref = ts_json_is(sol, TS_JSON_STRING) && sol->len ? sol : ans;
     if (x->n == x->cap) {
         size_t cap = x->cap ? x->cap * 2 : 256;
         pool_item *v = realloc(x->it, cap * sizeof *v);
@@ -132,7 +113,6 @@ static int on_record(cli_run *r, ts_json *rec, void *ctx)
     return 0; /* written or dropped at the end */
 }
 
-/* meta.select = {domain, domain_name, trace_length, round, weak: [...]} */
 static int emit_item(cli_run *r, const pool_item *it, const ts_select_q *q, const cli_list *weak, int round,
                      bool labelled)
 {
@@ -141,51 +121,7 @@ static int emit_item(cli_run *r, const pool_item *it, const ts_select_q *q, cons
     ts_err e = TS_ERR_INIT;
     if (ts_json_parse(it->rec, it->rec_len, &r->arena, NULL, &rec, &e))
         return run_fail(r, EXIT_IO, "cannot re-read a held record");
-    ts_jb b;
-    ts_jb_init(&b, &r->arena);
-    ts_jb_object(&b);
-    ts_jb_key(&b, "domain");
-    char code[8];
-    snprintf(code, sizeof code, "%02d", q->domain);
-    if (!labelled)
-        ts_jb_null(&b);
-    else
-        ts_jb_cstr(&b, q->domain >= 0 ? code : "unknown");
-    if (q->domain >= 0) {
-        ts_jb_key(&b, "domain_name");
-        ts_jb_cstr(&b, ts_select_msc_name(q->domain));
-    }
-    ts_jb_key(&b, "trace_length");
-    ts_jb_int(&b, (int64_t)it->trace_len);
-    ts_jb_key(&b, "round");
-    ts_jb_int(&b, round);
-    ts_jb_key(&b, "weak");
-    ts_jb_array(&b);
-    for (int w = 0; w < weak->n; w++) {
-        ts_jb_object(&b);
-        ts_jb_key(&b, "model");
-        ts_jb_cstr(&b, weak->items[w]);
-        ts_jb_key(&b, "correct");
-        if (q->weak[w] < 0)
-            ts_jb_null(&b);
-        else
-            ts_jb_bool(&b, q->weak[w] == 1);
-        ts_jb_end(&b);
-    }
-    ts_jb_end(&b);
-    ts_jb_end(&b);
-    ts_json *sel;
-    int rc = ts_jb_finish(&b, &sel);
-    ts_jb_release(&b);
-    ts_json *meta = (ts_json *)ts_json_get(rec, "meta");
-    if (!rc && !ts_json_is(meta, TS_JSON_OBJECT)) {
-        ts_json empty = {.type = TS_JSON_OBJECT};
-        rc = ts_json_set(&r->arena, rec, "meta", &empty);
-        meta = (ts_json *)ts_json_get(rec, "meta");
-    }
-    if (!rc)
-        rc = ts_json_set(&r->arena, meta, "select", sel);
-    if (rc)
+    if (ts_select_annotate(&r->arena, rec, q, weak->items, (size_t)weak->n, it->trace_len, round, labelled))
         return run_fail(r, EXIT_IO, "out of memory");
     return run_emit(r, rec);
 }

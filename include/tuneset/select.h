@@ -132,6 +132,28 @@ int ts_select_difficulty(ts_select_q *qs, size_t n, const ts_select_models *m,
 int ts_select_label(ts_select_q *qs, size_t n, const ts_select_models *m, ts_select_model_counts *c,
                     ts_err *err);
 
+/* --- records ------------------------------------------------------------ */
+
+/* An SFT record's parts, borrowed from it: the first user turn, the last
+ * assistant turn's content and reasoning_content, and the reference
+ * answer (meta.solution when a non-empty string, else the answer). */
+typedef struct ts_select_fields {
+    const ts_json *question, *answer, *trace, *reference;
+} ts_select_fields;
+
+/* Fills f. Returns NULL when the record has all three texts and they pass
+ * ts_select_quality, else the drop rule ("missing_field", "api_error",
+ * "image", "broken_markup"). *not_sft is set (and "missing_field"
+ * returned) when the record has no "messages" array at all. */
+const char *ts_select_read(const ts_json *rec, ts_select_fields *f, bool *not_sft);
+
+/* Sets rec.meta.select = {domain, domain_name, trace_length, round,
+ * weak: [{model, correct}]} (meta created when absent): domain is the
+ * two-digit class, "unknown", or null when !labelled; correct is null for
+ * unknown results. Allocates in a; 0 or TS_ENOMEM / TS_EINVAL. */
+int ts_select_annotate(ts_arena *a, ts_json *rec, const ts_select_q *q, const char *const *weak_models,
+                       size_t n_weak, uint64_t trace_len, int round, bool labelled);
+
 #define TS_SELECT_LABEL_PROMPT                                                                     \
     "Classify the following problem into one top-level class of the Mathematics Subject "          \
     "Classification (MSC 2020), for example 05 Combinatorics, 11 Number theory, 60 Probability "  \

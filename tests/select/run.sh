@@ -141,5 +141,11 @@ sel f --endpoint "$MAIN" --weak-model broken --weak-endpoint "http://127.0.0.1:$
   grep -q '"correct":null' "$T/f.jsonl" \
   && ok "failed weak requests: results unknown, counted, questions kept" || bad failing "rc $RC $(cat "$T/f.err") $(cat "$T/f.json")"
 
+# --- a request budget: what is not sent is unknown, counted, and said ------------
+sel b --endpoint "$MAIN" --max-requests 2 --target 50
+[ $RC -eq 0 ] && [ "$(jget "$T/b.json" "d['written'], d['select']['labelled'], d['select']['budget_refused'], d['select']['domains'].get('unknown')")" = "7 2 5 6" ] &&
+  grep -q "budget reached, 5 requests not sent" "$T/b.err" \
+  && ok "--max-requests: refused labels unknown, counted and reported" || bad budget "rc $RC $(cat "$T/b.err") $(cat "$T/b.json")"
+
 echo "$pass passed, $failn failed"
 [ "$failn" -eq 0 ]
