@@ -40,6 +40,8 @@ ts_votes *ts_votes_new(const ts_votes_opts *opts)
         v->o.min_comment_score = 1;
     if (!v->o.max_comments)
         v->o.max_comments = 1;
+    if (v->o.max_comments > UINT32_MAX / 2)
+        v->o.max_comments = UINT32_MAX / 2;
     return v;
 }
 
@@ -57,7 +59,7 @@ void vt_post_release(vt_post *p)
         free_comment(&p->c[i]);
     free(p->c);
     p->c = NULL;
-    p->nc = 0;
+    p->nc = p->capc = 0;
     free(p->author);
     free(p->title);
     free(p->selftext);
@@ -231,7 +233,7 @@ static void drop_post_comments(ts_votes *v, vt_post *p)
         free_comment(&p->c[i]);
     free(p->c);
     p->c = NULL;
-    p->nc = 0;
+    p->nc = p->capc = 0;
 }
 
 static int add_post(ts_votes *v, const ts_json *rec, ts_err *err)
@@ -330,10 +332,16 @@ static int hold_comment(ts_votes *v, vt_post *p, vt_comment *c)
             free_comment(c);
             return 0;
         }
-    if (!p->c) {
-        p->c = calloc(v->o.max_comments, sizeof *p->c);
-        if (!p->c)
+    if (p->nc < v->o.max_comments && p->nc == p->capc) {
+        /* Grown as comments come: most posts have a few. */
+        size_t cap = p->capc ? (size_t)p->capc * 2 : 4;
+        if (cap > v->o.max_comments)
+            cap = v->o.max_comments;
+        vt_comment *c2 = realloc(p->c, cap * sizeof *c2);
+        if (!c2)
             return TS_ENOMEM;
+        p->c = c2;
+        p->capc = (uint32_t)cap;
     }
     if (p->nc < v->o.max_comments) {
         p->c[p->nc++] = *c;
