@@ -155,3 +155,17 @@ TEST(select_read_and_annotate)
     ts_buf_release(&b);
     ts_arena_release(&a);
 }
+
+/* Equal trace lengths rank by input order: of two, the first has weight
+ * 1 and the second 1/2, so the first is picked first 2/3 of the time. */
+TEST(select_sample_ties)
+{
+    enum { RUNS = 6000 };
+    int first = 0;
+    for (int run = 0; run < RUNS; run++) {
+        ts_select_item it[2] = {{0, 300, 0}, {0, 300, 0}};
+        CHECK_INT(ts_select_sample(it, 2, 1, 1, (uint64_t)run), 1);
+        first += it[0].round == 1;
+    }
+    CHECK(first > RUNS * 62 / 100 && first < RUNS * 71 / 100);
+}
