@@ -52,6 +52,8 @@ int llm_request_prepare(const char *req, size_t len, const char *model, char **b
 typedef struct llm_req {
     struct llm_req *next; /* in the ready or done list */
     struct llm_req *fl_prev, *fl_next; /* in the in-flight list */
+    struct llm_req *hnext;     /* in the table of live requests by key */
+    struct llm_req *followers; /* identical requests answered with this one */
     uint64_t tag;
     ts_llm_done_fn fn;
     void *ctx;
@@ -94,6 +96,8 @@ struct ts_llm {
     size_t ndelayed, capdelayed;
     llm_req *done, *done_tail; /* finished, callbacks pending */
     llm_req *flying;           /* transfers in progress */
+    llm_req **live;            /* requests not yet delivered, by key (chained) */
+    size_t nlive_buckets, nlive;
     size_t pending, inflight;
     uint64_t reserved; /* requests counted against max_requests */
     uint64_t rng;
