@@ -147,5 +147,28 @@ sel b --endpoint "$MAIN" --max-requests 2 --target 50
   grep -q "budget reached, 5 requests not sent" "$T/b.err" \
   && ok "--max-requests: refused labels unknown, counted and reported" || bad budget "rc $RC $(cat "$T/b.err") $(cat "$T/b.json")"
 
+# --- killed and resumed: the same bytes, completed requests not re-sent ----------
+rm -f "$T/slow.port"
+"$SRV" --rules "$F/main.rules.jsonl" --port-file "$T/slow.port" --latency-ms 300 >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+i=0; while [ ! -s "$T/slow.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+SLOWP=$(cat "$T/slow.port")
+"$TS" gen select "$F/pool.jsonl" -o "$T/k.jsonl" --endpoint "http://127.0.0.1:$SLOWP" --concurrency 2 \
+  --cache "$T/k.sqlite" --target 50 -q --drop-pattern 'Lorem\s+ipsum' 2>/dev/null &
+KP=$!
+cached() { python3 -c "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from llm_cache').fetchone()[0])" "$T/k.sqlite" 2>/dev/null || echo 0; }
+i=0 # kill it once two replies are in the cache (of 7, 300 ms each, 2 at a time)
+while [ "$(cached)" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+kill -9 $KP 2>/dev/null; wait $KP 2>/dev/null
+done1=$(cached)
+sel k2 --endpoint "http://127.0.0.1:$SLOWP" --concurrency 2 --cache "$T/k.sqlite" --target 50 -q
+sel k3 --endpoint "$MAIN" --target 50 -q
+# 7 label requests in all: those the killed run completed (cached) come
+# from the cache, only the others are sent again.
+[ $RC -eq 0 ] && [ ! -e "$T/k.jsonl" ] && [ "$done1" -ge 1 ] && [ "$done1" -lt 7 ] && cmp -s "$T/k2.jsonl" "$T/k3.jsonl" &&
+  [ "$(jget "$T/k2.json" "d['llm']['cache_hits'], d['llm']['requests']")" = "$done1 $((7 - done1))" ] \
+  && ok "SIGKILL mid-run ($done1 of 7 done), rerun: same bytes as an uninterrupted run, nothing completed re-sent" \
+  || bad resume "done $done1; $(cat "$T/k2.err") $(cat "$T/k2.json")"
+
 echo "$pass passed, $failn failed"
 [ "$failn" -eq 0 ]
