@@ -253,7 +253,7 @@ int gen_select(int argc, char **argv)
     llm_cli_opts lo;
     llm_cli_defaults(&lo);
     cli_list weak_model = {{0}, 0}, weak_ep = {{0}, 0}, patterns = {{0}, 0};
-    const char *judge = NULL, *label_model = NULL, *label_prompt = NULL;
+    const char *judge = NULL, *label_model = NULL, *label_prompt = NULL, *judge_prompt = NULL;
     uint64_t target = 1000, min_trace = 0;
     bool no_label = false;
     cli_opt own[] = {
@@ -264,6 +264,8 @@ int gen_select(int argc, char **argv)
          "server of the weak models: one for all, or one per --weak-model (default --endpoint)"},
         {0, "judge", "MODEL", OPT_STR, &judge,
          "judge answers with this model (yes/no) instead of math answer equivalence"},
+        {0, "judge-prompt", "FILE", OPT_STR, &judge_prompt,
+         "judge prompt template; {question}, {reference}, {candidate} are replaced"},
         {0, "label-model", "NAME", OPT_STR, &label_model, "model naming each question's MSC domain (default --model)"},
         {0, "label-prompt", "FILE", OPT_STR, &label_prompt, "domain prompt template; {question} is replaced"},
         {0, "no-label", NULL, OPT_FLAG, &no_label, "no domain labels: sample by trace length alone"},
@@ -310,11 +312,12 @@ int gen_select(int argc, char **argv)
         }
         x.npat++;
     }
-    char *prompt_text = NULL;
-    if (label_prompt && read_file(label_prompt, &prompt_text)) {
-        cli_error(cmd, "--label-prompt: cannot read %s", label_prompt);
+    char *prompt_text = NULL, *judge_text = NULL;
+    if ((label_prompt && read_file(label_prompt, &prompt_text)) ||
+        (judge_prompt && read_file(judge_prompt, &judge_text))) {
+        cli_error(cmd, "cannot read %s", prompt_text || !label_prompt ? judge_prompt : label_prompt);
         rc = EXIT_IO;
-        goto out_pat;
+        goto out_prompts;
     }
     clients k = {0};
     bool need_model = weak_model.n || !no_label;
@@ -338,7 +341,7 @@ int gen_select(int argc, char **argv)
         qs[i] = (ts_select_q){x.it[i].question, x.it[i].qlen, x.it[i].ref, x.it[i].rlen,
                               weak + i * (size_t)weak_model.n, false, -1};
     ts_select_models m = {k.weak, weak_model.items, (size_t)weak_model.n, k.main, judge,
-                          label_model ? label_model : lo.model, prompt_text, params, &lo, c.seed};
+                          label_model ? label_model : lo.model, prompt_text, judge_text, params, &lo, c.seed};
     ts_err e = TS_ERR_INIT;
     if (!r.exit_code && weak_model.n && ts_select_difficulty(qs, x.n, &m, &mc, &e))
         run_fail_err(&r, EXIT_IO, "weak models", &e);
@@ -399,7 +402,9 @@ int gen_select(int argc, char **argv)
     free(items);
 out:
     close_clients(&k);
+out_prompts:
     free(prompt_text);
+    free(judge_text);
 out_pat:
     for (int i = 0; i < x.npat; i++)
         pcre2_code_free(x.pat[i]);

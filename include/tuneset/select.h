@@ -108,6 +108,8 @@ typedef struct ts_select_models {
     const char *judge_model; /* NULL = math equivalence */
     const char *label_model; /* NULL = the endpoint's default */
     const char *label_prompt; /* "{question}" is replaced; NULL = default */
+    /* {question}, {reference}, {candidate} replaced; NULL = default */
+    const char *judge_prompt;
     /* Adds sampling members (temperature, ...) to a request being built. */
     void (*params)(void *ctx, ts_jb *b);
     void *params_ctx;

@@ -215,7 +215,7 @@ int ts_select_difficulty(ts_select_q *qs, size_t n, const ts_select_models *m, t
             if (!x.cand[k])
                 continue;
             ts_select_q *q = &qs[k / nw];
-            rc = fill(&x.text, TS_SELECT_JUDGE_PROMPT, q->question, q->qlen, q->ref, q->rlen, x.cand[k],
+            rc = fill(&x.text, m->judge_prompt ? m->judge_prompt : TS_SELECT_JUDGE_PROMPT, q->question, q->qlen, q->ref, q->rlen, x.cand[k],
                       x.clen[k]);
             if (!rc)
                 rc = request(&x, m->judge_model, x.text.data, x.text.len);

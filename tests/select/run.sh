@@ -119,6 +119,10 @@ if [ $RC -eq 0 ] && [ "$(jget "$T/j.json" "d['written'], d['dropped']['weak_solv
   ok "judge: Yes / **Yes** solve, 'incorrect' and 'no' do not, 'hard to say' is unknown"
 else bad judge "rc $RC $(cat "$T/j.err") $(cat "$T/j.json") $(picks "$T/j.jsonl")"; fi
 
+sel jp --endpoint "$MAIN" --model labeller $WEAK --judge judge-m --judge-prompt "$F/judge_prompt.txt" --target 50 -q
+[ $RC -eq 0 ] && [ "$(jget "$T/jp.json" "d['written'], d['dropped']['weak_solved'], d['select']['judged']")" = "0 7 14" ] \
+  && ok "--judge-prompt replaces the judge's prompt" || bad judgeprompt "rc $RC $(cat "$T/jp.err") $(cat "$T/jp.json")"
+
 # --- all-correct and all-wrong weak sets ---------------------------------------
 sel right --endpoint "$MAIN" --model labeller --weak-model oracle --weak-endpoint "$WR" --target 50 -q
 [ $RC -eq 0 ] && [ "$(jget "$T/right.json" "d['written'], d['dropped']['weak_solved'], d['select']['labelled']")" = "0 7 0" ] \
