@@ -140,6 +140,7 @@ ts_llm *ts_llm_open(const ts_llm_opts *opts, ts_err *err)
         return NULL;
     }
     c->o = *opts;
+    c->epfd = -1;
     c->concurrency = opts->concurrency ? opts->concurrency : 64;
     c->max_attempts = opts->max_attempts ? opts->max_attempts : 6;
     c->timeout_s = opts->timeout_s > 0 ? opts->timeout_s : 600;
@@ -369,8 +370,10 @@ static void deliver(ts_llm *c)
             rep.cached = q->cached;
             if (q->fn)
                 q->fn(q->ctx, q->tag, &rep);
-            llm_req_free(q);
+            if (q != r)
+                llm_req_free(q);
         }
+        llm_req_free(r); /* last: the reply's strings point into its body */
     }
 }
 
@@ -411,26 +414,11 @@ static int drive(ts_llm *c, bool once, ts_err *err)
         double now = llm_now();
         double wait = promote(c, now);
         wait = fmin(wait, llm_launch(c, now));
-        int running = 0;
-        curl_multi_perform(c->multi, &running);
-        int rc = llm_harvest(c, &c->fatal_err);
-        if (rc) {
-            c->fatal = rc;
-            continue;
-        }
-        if (c->done)
-            continue;
-        long ms = 100;
-        long cm = -1;
-        curl_multi_timeout(c->multi, &cm);
-        if (cm >= 0 && cm < ms)
-            ms = cm;
-        if (wait < (double)ms / 1000.0)
-            ms = (long)ceil(wait * 1000.0);
         if (c->ready && c->inflight < c->concurrency && wait <= 0)
-            ms = 0;
-        if (ms > 0)
-            curl_multi_poll(c->multi, NULL, 0, (int)ms, NULL);
+            wait = 0; /* a slot is free and a request waits: do not sleep */
+        int rc = llm_io(c, wait, &c->fatal_err);
+        if (rc)
+            c->fatal = rc;
     }
 }
 

@@ -88,6 +88,8 @@ struct ts_llm {
     size_t n_eps;
     char *model; /* filled into requests that name none */
     CURLM *multi;
+    int epfd;         /* the sockets curl asks to watch (socket_action) */
+    double timer_due; /* when curl wants its timeout handled; < 0 = never */
     CURL **pool; /* idle easy handles, reused with their settings */
     size_t npool, cappool;
     llm_cache *cache;
@@ -118,5 +120,8 @@ double llm_launch(ts_llm *c, double now);
 /* Takes finished transfers: successes cached (committed) and queued for
  * their callbacks, retries scheduled, final failures queued. */
 int llm_harvest(ts_llm *c, ts_err *err);
+/* Lets curl work: waits at most `wait` seconds for socket events or its
+ * timer, hands them to curl, then harvests. */
+int llm_io(ts_llm *c, double wait, ts_err *err);
 int llm_transfer_init(ts_llm *c, ts_err *err);
 void llm_transfer_release(ts_llm *c);

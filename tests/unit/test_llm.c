@@ -169,17 +169,21 @@ TEST(llm_client_retries_then_reports_and_keeps_budgets)
     done_rec d = {0};
     const char *req = "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
     CHECK_INT(ts_llm_submit(c, req, strlen(req), 1, on_done, &d, &e), 0);
-    CHECK_INT(ts_llm_submit(c, req, strlen(req), 2, on_done, &d, &e), TS_EBUDGET);
-    CHECK_INT(ts_llm_pending(c), 1);
+    const char *req2 = "{\"messages\":[{\"role\":\"user\",\"content\":\"y\"}]}";
+    CHECK_INT(ts_llm_submit(c, req2, strlen(req2), 2, on_done, &d, &e), TS_EBUDGET);
+    /* An identical request waits for the first one: no budget needed. */
+    CHECK_INT(ts_llm_submit(c, req, strlen(req), 3, on_done, &d, &e), 0);
+    CHECK_INT(ts_llm_pending(c), 2);
     CHECK_INT(ts_llm_run(c, &e), 0);
-    CHECK_INT(d.calls, 1);
+    CHECK_INT(d.calls, 2);
     CHECK_INT(d.err.code, TS_ENET);
-    CHECK_INT(d.attempts, 3);
+    CHECK_INT(d.attempts, 0); /* the last callback: the one that waited */
     CHECK(strstr(d.err.msg, "after 3 attempts") != NULL);
     const ts_llm_stats *s = ts_llm_get_stats(c);
     CHECK_INT(s->sent, 3);
     CHECK_INT(s->retries, 2);
-    CHECK_INT(s->failed, 1);
+    CHECK_INT(s->failed, 2);
+    CHECK_INT(s->cache_hits, 1);
     CHECK_INT(s->budget_refused, 1);
     CHECK_INT(ts_llm_pending(c), 0);
     ts_llm_close(c);
