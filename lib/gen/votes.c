@@ -24,6 +24,7 @@ void ts_votes_opts_default(ts_votes_opts *o)
     o->max_comments = 50;
     o->min_ratio = 2.0;
     o->max_pairs = 5;
+    o->before = 0;
     o->seed = 0;
 }
 
@@ -284,6 +285,8 @@ static int add_post(ts_votes *v, const ts_json *rec, ts_err *err)
         why = TS_VOTES_POST_EDITED;
     else if (score < v->o.min_post_score)
         why = TS_VOTES_POST_LOW_SCORE;
+    else if (v->o.before && created >= v->o.before)
+        why = TS_VOTES_POST_TOO_RECENT;
     if (why != TS_VOTES_NRULES) {
         drop(v, why, 1);
         p->dropped = true;

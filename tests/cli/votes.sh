@@ -75,6 +75,9 @@ run ts votes --max-comments 3 --max-pairs 0 "$D/comments.jsonl" "$D/submissions.
 run ts votes -q --min-score-ratio 4 --min-post-score 20 "$D/submissions.jsonl" "$D/comments.jsonl" -o "$T/r.jsonl" --stats "$T/r.json"; expect_rc 0
 [ "$(json_get "$T/r.json" "d['written'], d['records']['dropped']['post_low_score'], d['dropped']['pair_score_ratio']")" = "2 2 3" ] || fail "thresholds $(cat "$T/r.json")"
 
+run ts votes -q --before 600 "$D/submissions.jsonl" "$D/comments.jsonl" -o "$T/b4.jsonl" --stats "$T/b4.json"; expect_rc 0
+[ "$(json_get "$T/b4.json" "d['written'], d['records']['dropped']['post_too_recent'], d['records']['dropped']['comment_post_dropped']")" = "5 1 11" ] || fail "--before $(cat "$T/b4.json")"
+
 # --schema shp: SHP's columns, labels seeded; import shp reads them back
 # into the same preferences.
 run ts votes --schema shp --seed 7 "$D/submissions.jsonl" "$D/comments.jsonl" -o "$T/shp.jsonl"; expect_rc 0
