@@ -98,7 +98,7 @@ int cmd_votes(int argc, char **argv)
     ts_votes_opts o;
     ts_votes_opts_default(&o);
     const char *schema = "canonical";
-    uint64_t min_post = 10, min_comment = 2, max_comments = 50, max_pairs = 5;
+    uint64_t min_post = 10, min_comment = 2, max_comments = 50, max_pairs = 5, before = 0;
     cli_opt opts[] = {
         {0, "schema", "S", OPT_STR, &schema, "canonical (default): preference records; shp: SHP's own columns"},
         {0, "min-post-score", "N", OPT_U64, &min_post, "drop posts scoring less (post_low_score; default 10)"},
@@ -109,6 +109,8 @@ int cmd_votes(int argc, char **argv)
         {0, "min-score-ratio", "R", OPT_DOUBLE, &o.min_ratio,
          "preferred score / other score at least R (pair_score_ratio; default 2)"},
         {0, "max-pairs", "N", OPT_U64, &max_pairs, "pairs per post, highest ratios first (default 5; 0 = all)"},
+        {0, "before", "UTC", OPT_U64, &before,
+         "drop posts created at or after this Unix time (post_too_recent; SHP: 1672531200, 2023)"},
         {0},
     };
     char **pos;
@@ -138,6 +140,7 @@ int cmd_votes(int argc, char **argv)
     o.min_comment_score = (int64_t)min_comment;
     o.max_comments = (size_t)max_comments;
     o.max_pairs = (size_t)max_pairs;
+    o.before = before > INT64_MAX ? INT64_MAX : (int64_t)before;
     o.seed = c.seed;
     votes_ctx x = {0};
     x.schema = strcmp(schema, "shp") ? TS_VOTES_CANONICAL : TS_VOTES_SHP;

@@ -48,6 +48,7 @@ run_suite() { # title log-name script
 }
 run_suite "the LLM client and gen respond against the test server (tests/llm)" llm tests/llm/run.sh
 run_suite "gen feedback and gen kwk against the test server (tests/feedback)" feedback tests/feedback/run.sh
+run_suite "gen select against the test server (tests/select)" select tests/select/run.sh
 if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
   run_suite "Parquet interoperability with DuckDB (tests/interop)" interop tests/interop/run.sh
   run_suite "tokenizer parity with Hugging Face tokenizers (tests/tok)" tok tests/tok/run.sh

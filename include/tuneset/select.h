@@ -84,4 +84,86 @@ typedef struct ts_select_item {
  * Sets items[i].round; returns the number picked, or TS_ENOMEM. */
 int ts_select_sample(ts_select_item *items, size_t n, int n_domains, size_t target, uint64_t seed);
 
+
+/* --- model calls (difficulty and domain labels) ----------------------- */
+
+#include "tuneset/llm.h"
+
+/* One question of the pool as the model steps see it (text borrowed). */
+typedef struct ts_select_q {
+    const char *question;
+    size_t qlen;
+    const char *ref; /* reference answer (or a solution holding \boxed{}) */
+    size_t rlen;
+    signed char *weak; /* [n_weak], out: 1 solved, 0 not, -1 unknown */
+    bool solved;       /* out: some weak model solved it */
+    int domain;        /* out: MSC class, or -1 unknown */
+} ts_select_q;
+
+typedef struct ts_select_models {
+    ts_llm **weak;           /* client per weak model (may repeat) */
+    const char *const *weak_model;
+    size_t n_weak;
+    ts_llm *main;            /* judge and labeller */
+    const char *judge_model; /* NULL = math equivalence */
+    const char *label_model; /* NULL = the endpoint's default */
+    const char *label_prompt; /* "{question}" is replaced; NULL = default */
+    /* {question}, {reference}, {candidate} replaced; NULL = default */
+    const char *judge_prompt;
+    /* Adds sampling members (temperature, ...) to a request being built. */
+    void (*params)(void *ctx, ts_jb *b);
+    void *params_ctx;
+    uint64_t seed;
+} ts_select_models;
+
+typedef struct ts_select_model_counts {
+    uint64_t weak_answers, weak_failed, weak_no_answer;
+    uint64_t judged, judge_failed, judge_unparseable;
+    uint64_t labelled, label_failed, label_unknown;
+    uint64_t budget_refused; /* requests not sent: a budget was reached */
+} ts_select_model_counts;
+
+/* Each weak model answers each question; a reply is judged against the
+ * reference (judge model, or math equivalence) and q->weak / q->solved
+ * set. Unknown results (failed request, no answer, unparseable judgement)
+ * count as not solved. Returns 0 or a client failure code. */
+int ts_select_difficulty(ts_select_q *qs, size_t n, const ts_select_models *m,
+                         ts_select_model_counts *c, ts_err *err);
+
+/* Labels the MSC class of each question not solved (q->domain). */
+int ts_select_label(ts_select_q *qs, size_t n, const ts_select_models *m, ts_select_model_counts *c,
+                    ts_err *err);
+
+/* --- records ------------------------------------------------------------ */
+
+/* An SFT record's parts, borrowed from it: the first user turn, the last
+ * assistant turn's content and reasoning_content, and the reference
+ * answer (meta.solution when a non-empty string, else the answer). */
+typedef struct ts_select_fields {
+    const ts_json *question, *answer, *trace, *reference;
+} ts_select_fields;
+
+/* Fills f. Returns NULL when the record has all three texts and they pass
+ * ts_select_quality, else the drop rule ("missing_field", "api_error",
+ * "image", "broken_markup"). *not_sft is set (and "missing_field"
+ * returned) when the record has no "messages" array at all. */
+const char *ts_select_read(const ts_json *rec, ts_select_fields *f, bool *not_sft);
+
+/* Sets rec.meta.select = {domain, domain_name, trace_length, round,
+ * weak: [{model, correct}]} (meta created when absent): domain is the
+ * two-digit class, "unknown", or null when !labelled; correct is null for
+ * unknown results. Allocates in a; 0 or TS_ENOMEM / TS_EINVAL. */
+int ts_select_annotate(ts_arena *a, ts_json *rec, const ts_select_q *q, const char *const *weak_models,
+                       size_t n_weak, uint64_t trace_len, int round, bool labelled);
+
+#define TS_SELECT_LABEL_PROMPT                                                                     \
+    "Classify the following problem into one top-level class of the Mathematics Subject "          \
+    "Classification (MSC 2020), for example 05 Combinatorics, 11 Number theory, 60 Probability "  \
+    "theory, 81 Quantum theory. Reply with the two-digit class number only.\n\nProblem:\n{question}"
+
+#define TS_SELECT_JUDGE_PROMPT                                                                     \
+    "You are checking the final answer to a problem against the reference answer.\n\n"           \
+    "Problem:\n{question}\n\nReference answer:\n{reference}\n\nCandidate answer:\n{candidate}\n\n" \
+    "Is the candidate's final answer equivalent to the reference answer? Reply yes or no."
+
 #endif

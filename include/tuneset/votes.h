@@ -33,6 +33,7 @@
     X(POST_STICKIED, "post_stickied")                   \
     X(POST_EDITED, "post_edited")                       \
     X(POST_LOW_SCORE, "post_low_score")                 \
+    X(POST_TOO_RECENT, "post_too_recent")               \
     X(POST_DUPLICATE, "post_duplicate")                 \
     X(COMMENT_NOT_TOP_LEVEL, "comment_not_top_level")   \
     X(COMMENT_DELETED, "comment_deleted")               \
@@ -69,6 +70,7 @@ typedef struct ts_votes_opts {
     size_t max_comments;       /* comments considered per post; default 50 */
     double min_ratio;          /* default 2.0 */
     size_t max_pairs;          /* per post; default 5; 0 = no cap */
+    int64_t before;            /* posts created at or after this time are dropped; 0 = off */
     uint64_t seed;             /* SHP schema: which comment is A */
 } ts_votes_opts;
 

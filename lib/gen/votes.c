@@ -24,6 +24,7 @@ void ts_votes_opts_default(ts_votes_opts *o)
     o->max_comments = 50;
     o->min_ratio = 2.0;
     o->max_pairs = 5;
+    o->before = 0;
     o->seed = 0;
 }
 
@@ -40,6 +41,8 @@ ts_votes *ts_votes_new(const ts_votes_opts *opts)
         v->o.min_comment_score = 1;
     if (!v->o.max_comments)
         v->o.max_comments = 1;
+    if (v->o.max_comments > UINT32_MAX / 2)
+        v->o.max_comments = UINT32_MAX / 2;
     return v;
 }
 
@@ -57,7 +60,7 @@ void vt_post_release(vt_post *p)
         free_comment(&p->c[i]);
     free(p->c);
     p->c = NULL;
-    p->nc = 0;
+    p->nc = p->capc = 0;
     free(p->author);
     free(p->title);
     free(p->selftext);
@@ -231,7 +234,7 @@ static void drop_post_comments(ts_votes *v, vt_post *p)
         free_comment(&p->c[i]);
     free(p->c);
     p->c = NULL;
-    p->nc = 0;
+    p->nc = p->capc = 0;
 }
 
 static int add_post(ts_votes *v, const ts_json *rec, ts_err *err)
@@ -282,6 +285,8 @@ static int add_post(ts_votes *v, const ts_json *rec, ts_err *err)
         why = TS_VOTES_POST_EDITED;
     else if (score < v->o.min_post_score)
         why = TS_VOTES_POST_LOW_SCORE;
+    else if (v->o.before && created >= v->o.before)
+        why = TS_VOTES_POST_TOO_RECENT;
     if (why != TS_VOTES_NRULES) {
         drop(v, why, 1);
         p->dropped = true;
@@ -330,10 +335,16 @@ static int hold_comment(ts_votes *v, vt_post *p, vt_comment *c)
             free_comment(c);
             return 0;
         }
-    if (!p->c) {
-        p->c = calloc(v->o.max_comments, sizeof *p->c);
-        if (!p->c)
+    if (p->nc < v->o.max_comments && p->nc == p->capc) {
+        /* Grown as comments come: most posts have a few. */
+        size_t cap = p->capc ? (size_t)p->capc * 2 : 4;
+        if (cap > v->o.max_comments)
+            cap = v->o.max_comments;
+        vt_comment *c2 = realloc(p->c, cap * sizeof *c2);
+        if (!c2)
             return TS_ENOMEM;
+        p->c = c2;
+        p->capc = (uint32_t)cap;
     }
     if (p->nc < v->o.max_comments) {
         p->c[p->nc++] = *c;

@@ -20,7 +20,7 @@ typedef struct vt_post {
     int64_t score, created;
     double upvote_ratio;
     vt_comment *c; /* at most opts.max_comments, unordered */
-    uint32_t nc;
+    uint32_t nc, capc;
 } vt_post;
 
 struct ts_votes {

@@ -6,18 +6,18 @@
 
 #include "tuneset/votes.h"
 
-/* SHP's history: the title, a blank line, the body (title alone when the
- * body is empty). */
+/* SHP's history: "the post title concatenated to the post body", joined
+ * by one space as in SHP's rows (the title alone when the body is empty). */
 static const char *history(const ts_votes_pair *p, ts_arena *a, size_t *len)
 {
-    size_t n = p->title.len + (p->selftext.len ? 2 + p->selftext.len : 0);
+    size_t n = p->title.len + (p->selftext.len ? 1 + p->selftext.len : 0);
     char *s = ts_arena_alloc(a, n + 1);
     if (!s)
         return NULL;
     memcpy(s, p->title.s, p->title.len);
     if (p->selftext.len) {
-        memcpy(s + p->title.len, "\n\n", 2);
-        memcpy(s + p->title.len + 2, p->selftext.s, p->selftext.len);
+        s[p->title.len] = ' ';
+        memcpy(s + p->title.len + 1, p->selftext.s, p->selftext.len);
     }
     *len = n;
     return s;

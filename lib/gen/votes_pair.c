@@ -58,11 +58,10 @@ static int pair_post(ts_votes *v, vt_post *p, ts_votes_pair_fn fn, void *ctx)
     if (p->nc < 2)
         return 0;
     qsort(p->c, p->nc, sizeof *p->c, cmp_comments);
-    size_t max = (size_t)p->nc * (p->nc - 1) / 2;
-    vt_cand *cand = malloc(max * sizeof *cand);
+    size_t nc = 0, cap = 64;
+    vt_cand *cand = malloc(cap * sizeof *cand);
     if (!cand)
         return TS_ENOMEM;
-    size_t nc = 0;
     for (uint32_t i = 0; i < p->nc; i++)
         for (uint32_t j = i + 1; j < p->nc; j++) {
             const vt_comment *hi = &p->c[i], *lo = &p->c[j];
@@ -79,6 +78,15 @@ static int pair_post(ts_votes *v, vt_post *p, ts_votes_pair_fn fn, void *ctx)
             if (!(ratio >= v->o.min_ratio)) {
                 v->n.drops[TS_VOTES_PAIR_SCORE_RATIO]++;
                 continue;
+            }
+            if (nc == cap) {
+                vt_cand *c2 = realloc(cand, 2 * cap * sizeof *c2);
+                if (!c2) {
+                    free(cand);
+                    return TS_ENOMEM;
+                }
+                cand = c2;
+                cap *= 2;
             }
             cand[nc++] = (vt_cand){i, j, ratio};
         }

@@ -44,7 +44,7 @@ got = [(r["meta"]["chosen_id"], r["meta"]["rejected_id"], r["meta"]["score_ratio
 assert got == [("c1", "c3", 8), ("c1", "c2", 4), ("c1", "c4", 2), ("c5", "c3", 2),
                ("d1", "d4", 32), ("d1", "d3", 16), ("d2", "d4", 8), ("d1", "d2", 4), ("d2", "d3", 4)], got
 r = rs[0]
-assert r["prompt"] == [{"role": "user", "content": "How do I keep rice from sticking?\n\nEvery time I cook rice it sticks to the pot & burns. See my photo."}], r["prompt"]
+assert r["prompt"] == [{"role": "user", "content": "How do I keep rice from sticking? Every time I cook rice it sticks to the pot & burns. See my photo."}], r["prompt"]
 assert r["chosen"][0]["content"] == "Rinse it first & use the absorption method. More at https://rice.example.com", r["chosen"]
 assert (r["score_chosen"], r["score_rejected"], r["id"], r["source"]) == (40, 5, "votes/aaa1/c1-c3", "votes")
 m = r["meta"]
@@ -74,6 +74,9 @@ run ts votes --max-comments 3 --max-pairs 0 "$D/comments.jsonl" "$D/submissions.
 [ "$(json_get "$T/m.json" "d['written'], d['records']['dropped']['comment_over_cap'], d['records']['dropped']['comment_by_post_author'], d['dropped'].get('pair_max_per_post', 0)")" = "4 5 1 0" ] || fail "max-comments $(cat "$T/m.json")"
 run ts votes -q --min-score-ratio 4 --min-post-score 20 "$D/submissions.jsonl" "$D/comments.jsonl" -o "$T/r.jsonl" --stats "$T/r.json"; expect_rc 0
 [ "$(json_get "$T/r.json" "d['written'], d['records']['dropped']['post_low_score'], d['dropped']['pair_score_ratio']")" = "2 2 3" ] || fail "thresholds $(cat "$T/r.json")"
+
+run ts votes -q --before 600 "$D/submissions.jsonl" "$D/comments.jsonl" -o "$T/b4.jsonl" --stats "$T/b4.json"; expect_rc 0
+[ "$(json_get "$T/b4.json" "d['written'], d['records']['dropped']['post_too_recent'], d['records']['dropped']['comment_post_dropped']")" = "5 1 11" ] || fail "--before $(cat "$T/b4.json")"
 
 # --schema shp: SHP's columns, labels seeded; import shp reads them back
 # into the same preferences.

@@ -111,3 +111,61 @@ TEST(select_sample_distribution)
     /* The longest of domain 0 (i = 35) wins half of domain 0's draws. */
     CHECK(longest > big * 42 / 100 && longest < big * 58 / 100);
 }
+
+static ts_json *parse(ts_arena *a, const char *s)
+{
+    ts_json *v = NULL;
+    ts_json_parse(s, strlen(s), a, NULL, &v, NULL);
+    return v;
+}
+
+TEST(select_read_and_annotate)
+{
+    ts_arena a;
+    ts_arena_init(&a);
+    ts_select_fields f;
+    bool not_sft;
+    ts_json *r = parse(&a, "{\"messages\":[{\"role\":\"user\",\"content\":\"Q\"},{\"role\":\"assistant\","
+                           "\"content\":\"\\\\boxed{2}\",\"reasoning_content\":\"think\"}],\"meta\":{\"solution\":\"S\"}}");
+    CHECK(ts_select_read(r, &f, &not_sft) == NULL);
+    CHECK(!not_sft);
+    CHECK(ts_json_str_eq(f.question, "Q") && ts_json_str_eq(f.trace, "think") && ts_json_str_eq(f.reference, "S"));
+    CHECK_STR(ts_select_read(parse(&a, "{\"prompt\":[]}"), &f, &not_sft), "missing_field");
+    CHECK(not_sft);
+    CHECK_STR(ts_select_read(parse(&a, "{\"messages\":[{\"role\":\"user\",\"content\":\"Q\"},{\"role\":\"assistant\","
+                                       "\"content\":\"A\"}]}"),
+                             &f, &not_sft),
+              "missing_field");
+    CHECK_STR(ts_select_read(parse(&a, "{\"messages\":[{\"role\":\"user\",\"content\":\"see <img src=x>\"},"
+                                       "{\"role\":\"assistant\",\"content\":\"A\",\"reasoning_content\":\"t\"}]}"),
+                             &f, &not_sft),
+              "image");
+    signed char weak[2] = {0, -1};
+    ts_select_q q = {"Q", 1, "S", 1, weak, false, 11};
+    const char *models[2] = {"m1", "m2"};
+    ts_json *r2 = parse(&a, "{\"messages\":[],\"id\":\"x\"}");
+    CHECK_INT(ts_select_annotate(&a, r2, &q, models, 2, 42, 3, true), 0);
+    ts_buf b;
+    ts_buf_init(&b, 0);
+    ts_json_write(&b, r2);
+    ts_buf_putc(&b, 0);
+    CHECK_STR(b.data, "{\"messages\":[],\"id\":\"x\",\"meta\":{\"select\":{\"domain\":\"11\",\"domain_name\":\"Number "
+                      "theory\",\"trace_length\":42,\"round\":3,\"weak\":[{\"model\":\"m1\",\"correct\":false},"
+                      "{\"model\":\"m2\",\"correct\":null}]}}}");
+    ts_buf_release(&b);
+    ts_arena_release(&a);
+}
+
+/* Equal trace lengths rank by input order: of two, the first has weight
+ * 1 and the second 1/2, so the first is picked first 2/3 of the time. */
+TEST(select_sample_ties)
+{
+    enum { RUNS = 6000 };
+    int first = 0;
+    for (int run = 0; run < RUNS; run++) {
+        ts_select_item it[2] = {{0, 300, 0}, {0, 300, 0}};
+        CHECK_INT(ts_select_sample(it, 2, 1, 1, (uint64_t)run), 1);
+        first += it[0].round == 1;
+    }
+    CHECK(first > RUNS * 62 / 100 && first < RUNS * 71 / 100);
+}
