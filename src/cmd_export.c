@@ -10,7 +10,8 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "tuneset/export.h"
+#include "cmd_export.h"
+#include "tuneset/tokenizer.h"
 
 typedef struct export_ctx {
     ts_export_opts eo;
@@ -179,7 +180,7 @@ static void beside(const char *out, const char *suffix, char *buf, size_t cap)
     snprintf(buf, cap, "%.*s%s", (int)n, out, suffix);
 }
 
-static int parse_len_mode(const char *s, ts_len_mode *m)
+int export_parse_len_mode(const char *s, ts_len_mode *m)
 {
     if (!strcmp(s, "drop"))
         *m = TS_LEN_DROP;
@@ -194,11 +195,13 @@ static int parse_len_mode(const char *s, ts_len_mode *m)
 
 int cmd_export(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "tokenized"))
+        return export_tokenized(argc, argv);
     cli_common c;
     cli_common_defaults(&c);
     const char *format = NULL, *info = NULL, *name = NULL, *cfg = NULL, *field = "messages";
-    const char *multi = NULL, *length = "drop";
-    size_t max_chars = 0, overhead = 0;
+    const char *multi = NULL, *length = "drop", *tok_path = NULL;
+    size_t max_chars = 0, max_tokens = 0, overhead = 0;
     cli_opt opts[] = {
         {0, "format", "alpaca|sharegpt", OPT_STR, &format, "llamafactory: the dataset format (default sharegpt)"},
         {0, "dataset-info", "FILE", OPT_STR, &info,
@@ -209,6 +212,8 @@ int cmd_export(int argc, char **argv)
         {0, "multi-turn", "drop|history", OPT_STR, &multi,
          "alpaca rows: multi-turn records dropped or earlier pairs as history (default: drop; llamafactory: history)"},
         {0, "max-chars", "N", OPT_SIZE, &max_chars, "length budget in characters (code points) per record"},
+        {0, "max-tokens", "N", OPT_SIZE, &max_tokens, "length budget in tokens of --tokenizer per record"},
+        {0, "tokenizer", "PATH", OPT_STR, &tok_path, "tokenizer.json (or its folder) that --max-tokens counts with"},
         {0, "length", "MODE", OPT_STR, &length, "over the budget: drop (default), truncate or split"},
         {0, "turn-overhead", "N", OPT_SIZE, &overhead, "budget units added per message (role markers; default 0)"},
         {0},
@@ -217,7 +222,8 @@ int cmd_export(int argc, char **argv)
     int npos;
     int rc = cli_parse(argc, argv, opts, &c, "TARGET [options] [FILE...] -o OUT",
                        "Writes canonical records as a trainer reads them. TARGET is trl,\n"
-                       "llamafactory, axolotl, openai, alpaca or sharegpt (docs/export.md).\n"
+                       "llamafactory, axolotl, openai, alpaca or sharegpt (docs/export.md);\n"
+                       "`tuneset export tokenized --help` for pre-tokenized rows.\n"
                        "llamafactory also writes its dataset_info.json entry and axolotl a\n"
                        "YAML datasets entry. A record over the length budget is dropped,\n"
                        "truncated, or split into pieces that start at a user turn.\n\n"
@@ -262,11 +268,15 @@ int cmd_export(int argc, char **argv)
         return EXIT_USAGE;
     }
     x.eo.alpaca_history = multi ? !strcmp(multi, "history") : t == TS_EXPORT_LLAMAFACTORY;
-    if (parse_len_mode(length, &x.lo.mode)) {
+    if (export_parse_len_mode(length, &x.lo.mode)) {
         cli_error("export", "--length must be drop, truncate or split, not '%s'", length);
         return EXIT_USAGE;
     }
-    x.lo.max = max_chars;
+    if ((max_chars && max_tokens) || (max_tokens && !tok_path) || (tok_path && !max_tokens)) {
+        cli_error("export", "give --max-chars N, or --max-tokens N with --tokenizer PATH");
+        return EXIT_USAGE;
+    }
+    x.lo.max = max_chars ? max_chars : max_tokens;
     x.lo.turn_overhead = overhead;
     size_t olen = strlen(c.output);
     bool parquet = olen > 8 && !strcmp(c.output + olen - 8, ".parquet");
@@ -279,10 +289,25 @@ int cmd_export(int argc, char **argv)
         cli_error("export", "the dataset entry names the rows' file: give -o FILE");
         return EXIT_USAGE;
     }
+    ts_tokenizer *tok = NULL;
+    if (tok_path) {
+        ts_err e = TS_ERR_INIT;
+        if (ts_tokenizer_load(tok_path, &tok, &e)) {
+            char msg[600];
+            ts_err_format(&e, msg, sizeof msg);
+            cli_error("export", "--tokenizer: %s", msg);
+            return EXIT_IO;
+        }
+        x.lo.count = export_token_count;
+        x.lo.ctx = tok;
+    }
     cli_run r;
-    if ((rc = run_begin(&r, "export", &c, c.output)))
+    if ((rc = run_begin(&r, "export", &c, c.output))) {
+        ts_tokenizer_free(tok);
         return rc;
+    }
     run_inputs(&r, pos + 1, npos - 1, export_one, &x);
+    ts_tokenizer_free(tok);
     char extra[160];
     snprintf(extra, sizeof extra, "\"target\":\"%s\",\"rows\":%llu,\"pieces_dropped\":%llu", ts_export_target_name(t),
              (unsigned long long)x.rows, (unsigned long long)x.pieces_dropped);
