@@ -18,6 +18,8 @@ typedef struct tok_ctx {
     ts_template *tpl;
     const ts_json *extra;
     bool last_only;
+    bool overhead_given; /* else calibrated per record from its render */
+    ts_buf text;         /* scratch render */
     ts_len_opts lo;
     ts_packer pk;
     bool pack;
@@ -66,12 +68,16 @@ static int sft_piece(cli_run *r, tok_ctx *x, const ts_json *piece, const char **
     if (rc)
         return STOP(run_reject_here(r, "%s", e.msg[0] ? e.msg : ts_strerror(rc)));
     if (x->lo.max && ex.n > x->lo.max) {
-        if (x->lo.mode != TS_LEN_TRUNCATE) {
+        if (x->lo.mode == TS_LEN_DROP) {
             *rule = "length_over_max";
             return PIECE_DROPPED;
         }
-        ex.n = x->lo.max;
-        ts_stats_step(&r->st, "length_truncated_tokens");
+        if (x->lo.mode == TS_LEN_TRUNCATE) {
+            ex.n = x->lo.max; /* the cutoff trainers apply */
+            ts_stats_step(&r->st, "length_truncated_tokens");
+        } else {
+            ts_stats_step(&r->st, "length_split_piece_over_max"); /* one round: kept whole */
+        }
     }
     size_t trained = 0;
     for (size_t i = 0; i < ex.n; i++)
@@ -139,10 +145,27 @@ static int on_record(cli_run *r, ts_json *rec, void *ctx)
         run_drop(r, kind != x->kind ? "kind_mismatch" : "pack_needs_sft");
         return 0;
     }
-    /* Splitting and turn-level truncation happen on the record (content
-     * tokens + --turn-overhead); the rendered length is checked after. */
+    /* Splitting and turn-level truncation happen on the record: content
+     * tokens + a per-message overhead, either --turn-overhead or measured
+     * on this record's render ((rendered - content) / messages, rounded
+     * up). The rendered length is checked again after. */
+    ts_len_opts lo = x->lo;
+    if (kind == TS_REC_SFT && lo.max && lo.mode != TS_LEN_DROP && !x->overhead_given) {
+        const ts_json *msgs = ts_json_get(rec, "messages");
+        x->text.len = 0;
+        ts_err e = TS_ERR_INIT;
+        if (ts_template_render(x->tpl, msgs, NULL, &x->text, NULL, &e))
+            return run_reject_here(r, "%s", e.msg[0] ? e.msg : "the template failed");
+        int64_t n = ts_tokenizer_count(x->tok, x->text.data, x->text.len);
+        lo.turn_overhead = 0;
+        size_t content = ts_len_record(&lo, rec);
+        if (n >= 0 && (size_t)n <= lo.max)
+            lo.max = 0; /* fits as rendered */
+        else if (n >= 0 && (size_t)n > content)
+            lo.turn_overhead = ((size_t)n - content + msgs->len - 1) / msgs->len;
+    }
     ts_len_result lr;
-    if (ts_len_apply(&x->lo, rec, &r->arena, &lr))
+    if (ts_len_apply(&lo, rec, &r->arena, &lr))
         return run_fail(r, EXIT_IO, "out of memory");
     if (!lr.n) {
         run_drop(r, lr.drop_rule);
@@ -243,7 +266,7 @@ int export_tokenized(int argc, char **argv)
     cli_common c;
     cli_common_defaults(&c);
     const char *tok_path = NULL, *tpl_path = NULL, *train_on = "all", *length = "drop";
-    size_t pack = 0, max_tokens = 0, overhead = 0;
+    size_t pack = 0, max_tokens = 0, overhead = SIZE_MAX;
     uint64_t pad_id = UINT64_MAX;
     cli_list vars = {{0}, 0};
     cli_opt opts[] = {
@@ -256,7 +279,7 @@ int export_tokenized(int argc, char **argv)
         {0, "pad-id", "ID", OPT_U64, &pad_id, "--pack padding id (default: the template's eos token)"},
         {0, "max-tokens", "N", OPT_SIZE, &max_tokens, "token budget per example"},
         {0, "length", "MODE", OPT_STR, &length, "over the budget: drop (default), truncate or split"},
-        {0, "turn-overhead", "N", OPT_SIZE, &overhead, "tokens per message assumed when splitting (default 0)"},
+        {0, "turn-overhead", "N", OPT_SIZE, &overhead, "tokens per message assumed when cutting (default: measured per record)"},
         {0},
     };
     char **pos;
@@ -286,7 +309,9 @@ int export_tokenized(int argc, char **argv)
         return EXIT_USAGE;
     }
     x.lo.max = max_tokens;
-    x.lo.turn_overhead = overhead;
+    x.overhead_given = overhead != SIZE_MAX;
+    x.lo.turn_overhead = x.overhead_given ? overhead : 0;
+    ts_buf_init(&x.text, 0);
     if ((rc = open_layers(&x, tok_path, tpl_path)))
         goto out;
     x.lo.count = export_token_count;
@@ -332,6 +357,7 @@ out_pack:
 out_vars:
     ts_arena_release(&vars_arena);
 out:
+    ts_buf_release(&x.text);
     ts_tokenizer_free(x.tok);
     ts_template_free(x.tpl);
     return rc;
