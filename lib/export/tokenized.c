@@ -73,20 +73,21 @@ static int render(tk_ctx *c, const ts_json *msgs, bool agp, ts_buf *out, ts_tpl_
  * its content, and the end of what render(messages[:i+1]) writes after it
  * (SIZE_MAX when that render is not a prefix of full). */
 typedef struct tk_span {
-    size_t start, content_end, render_end;
+    size_t start, content_end;
+    uint32_t msg; /* index of the assistant message */
 } tk_span;
 
 static int assistant_spans(tk_ctx *c, const ts_json *msgs, const ts_buf *full, tk_span *sp, size_t *nsp,
                            size_t cap, ts_err *err)
 {
     size_t n = 0, after = 0;
-    for (uint32_t i = 0; i < msgs->len && n < cap; i++) {
+    for (uint32_t i = 0; i < msgs->len; i++) {
         if (exp_role_of(&msgs->u.items[i]) != EXP_ASSISTANT)
             continue;
-        ts_json pre = slice(msgs, i), upto = slice(msgs, i + 1);
+        if (n == cap)
+            return ts_err_set(err, TS_ETOOBIG, "more than %zu assistant turns in one conversation", cap);
+        ts_json pre = slice(msgs, i);
         int rc = render(c, &pre, true, &c->a, NULL, err);
-        if (!rc)
-            rc = render(c, &upto, false, &c->b, NULL, err);
         if (rc)
             return rc;
         size_t s = starts_with(full, &c->a) && c->a.len >= after ? c->a.len : after;
@@ -101,12 +102,22 @@ static int assistant_spans(tk_ctx *c, const ts_json *msgs, const ts_buf *full, t
         size_t ce = (size_t)(at - full->data) + tn;
         sp[n].start = s;
         sp[n].content_end = ce;
-        sp[n].render_end = starts_with(full, &c->b) && c->b.len >= ce ? c->b.len : SIZE_MAX;
+        sp[n].msg = i;
         n++;
         after = ce;
     }
     *nsp = n;
     return 0;
+}
+
+/* Where render(messages[:i+1]) ends in full, or SIZE_MAX when it is not
+ * a prefix of full reaching past the content. */
+static int render_end(tk_ctx *c, const ts_json *msgs, const ts_buf *full, const tk_span *sp, size_t *out, ts_err *err)
+{
+    ts_json upto = slice(msgs, sp->msg + 1);
+    int rc = render(c, &upto, false, &c->b, NULL, err);
+    *out = !rc && starts_with(full, &c->b) && c->b.len >= sp->content_end ? c->b.len : SIZE_MAX;
+    return rc;
 }
 
 /* Special tokens (end-of-turn markers) decode to nothing when special
@@ -137,6 +148,42 @@ static int token_at(tk_ctx *c, const ts_buf *full, const ts_tok_ids *ids, size_t
     return 0;
 }
 
+/* Token index of each boundary b[0..n) (non-decreasing byte offsets).
+ * Fast path: the text is encoded segment by segment between boundaries;
+ * when the pieces join up to the whole text's ids (turns are delimited by
+ * special tokens or pre-tokenizer splits, the usual case), every boundary
+ * falls between tokens and its index is a running count. Otherwise each
+ * boundary is placed by token_at. */
+static int boundaries(tk_ctx *c, const ts_buf *full, const ts_tok_ids *ids, const size_t *b, const bool *end,
+                      size_t n, size_t *out)
+{
+    size_t from = 0, k = 0;
+    bool joined = true;
+    for (size_t j = 0; j < n && joined; j++) {
+        c->v.len = 0;
+        int rc = ts_tokenizer_encode(c->tok, full->data + from, b[j] - from, &c->v);
+        if (rc)
+            return rc;
+        joined = k + c->v.len <= ids->len && !memcmp(ids->ids + k, c->v.ids, c->v.len * sizeof *c->v.ids);
+        k += c->v.len;
+        out[j] = k;
+        from = b[j];
+    }
+    if (joined) {
+        c->v.len = 0; /* the rest must join too, or a token straddles the last boundary */
+        int rc = ts_tokenizer_encode(c->tok, full->data + from, full->len - from, &c->v);
+        if (rc)
+            return rc;
+        joined = k + c->v.len == ids->len && !memcmp(ids->ids + k, c->v.ids, c->v.len * sizeof *c->v.ids);
+    }
+    for (size_t j = 0; j < n && !joined; j++) {
+        int rc = token_at(c, full, ids, b[j], end[j], &out[j]);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 int ts_export_tokenize_sft(ts_tokenizer *tok, const ts_template *tpl, const ts_json *extra, const ts_json *msgs,
                            bool last_only, ts_arena *ar, ts_tok_example *ex, ts_err *err)
 {
@@ -157,7 +204,7 @@ int ts_export_tokenize_sft(ts_tokenizer *tok, const ts_template *tpl, const ts_j
     for (size_t k = 0; !rc && k < gen.n && k < MAXSP; k++, nsp++) {
         /* the template marks what to train on: taken as it is */
         sp[k].start = gen.v[k].start;
-        sp[k].content_end = sp[k].render_end = gen.v[k].end;
+        sp[k].content_end = gen.v[k].end;
     }
     if (!rc && (rc = ts_tokenizer_encode(tok, full.data, full.len, &ids)))
         ts_err_set(err, rc, "the rendered text cannot be encoded: %s", ts_strerror(rc));
@@ -173,24 +220,29 @@ int ts_export_tokenize_sft(ts_tokenizer *tok, const ts_template *tpl, const ts_j
             ex->ids[i] = ids.ids[i];
             ex->labels[i] = -100;
         }
-        for (size_t k = last_only && nsp ? nsp - 1 : 0; k < nsp && !rc; k++) {
-            size_t ts, te;
-            rc = token_at(&c, &full, &ids, sp[k].start, false, &ts);
-            if (!rc)
-                rc = token_at(&c, &full, &ids, sp[k].content_end, true, &te);
-            if (rc)
-                break;
+        size_t first = last_only && nsp ? nsp - 1 : 0, nb = 2 * (nsp - first);
+        size_t b[2 * MAXSP], tk[2 * MAXSP];
+        bool end[2 * MAXSP];
+        for (size_t k = first; k < nsp; k++) {
+            b[2 * (k - first)] = sp[k].start;
+            b[2 * (k - first) + 1] = sp[k].content_end;
+            end[2 * (k - first)] = false;
+            end[2 * (k - first) + 1] = true;
+        }
+        rc = boundaries(&c, &full, &ids, b, end, nb, tk);
+        for (size_t k = first; k < nsp && !rc; k++) {
+            size_t ts = tk[2 * (k - first)], te = tk[2 * (k - first) + 1];
             /* The end-of-turn token: the first special token within a few
              * tokens after the content (" </s>" is two tokens in Llama 2);
              * without one, what the template writes up to the turn's end. */
-            size_t eot = SIZE_MAX;
+            size_t eot = SIZE_MAX, re;
             for (size_t t = te; !gen.n && t < ids.len && t < te + EOT_LOOKAHEAD; t++)
                 if (is_special(tok, ids.ids[t], &c.a)) {
                     eot = t + 1;
                     break;
                 }
-            if (eot == SIZE_MAX && !gen.n && sp[k].render_end != SIZE_MAX)
-                rc = token_at(&c, &full, &ids, sp[k].render_end, true, &eot);
+            if (eot == SIZE_MAX && !gen.n && !(rc = render_end(&c, msgs, &full, &sp[k], &re, err)) && re != SIZE_MAX)
+                rc = token_at(&c, &full, &ids, re, true, &eot);
             if (eot != SIZE_MAX && eot > te)
                 te = eot;
             for (size_t t = ts; !rc && t < te; t++)
