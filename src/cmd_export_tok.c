@@ -34,6 +34,26 @@ size_t export_token_count(void *ctx, const char *s, size_t n)
     return k < 0 ? n : (size_t)k; /* invalid text is rejected by the encoder later */
 }
 
+int export_calibrate(ts_tokenizer *tok, const ts_template *tpl, ts_buf *scratch, const ts_json *rec, ts_len_opts *lo,
+                     ts_err *err)
+{
+    const ts_json *msgs = ts_json_get(rec, "messages");
+    if (!lo->max || !ts_json_is(msgs, TS_JSON_ARRAY) || !msgs->len)
+        return 0;
+    scratch->len = 0;
+    int rc = ts_template_render(tpl, msgs, NULL, scratch, NULL, err);
+    if (rc)
+        return rc;
+    int64_t n = ts_tokenizer_count(tok, scratch->data, scratch->len);
+    lo->turn_overhead = 0;
+    size_t content = ts_len_record(lo, rec);
+    if (n >= 0 && (size_t)n <= lo->max)
+        lo->max = 0; /* fits as rendered */
+    else if (n >= 0 && (size_t)n > content)
+        lo->turn_overhead = ((size_t)n - content + msgs->len - 1) / msgs->len;
+    return 0;
+}
+
 static int emit_row(cli_run *r, tok_ctx *x, ts_json *row, bool counts_record)
 {
     int rc = run_emit(r, row);
@@ -150,19 +170,10 @@ static int on_record(cli_run *r, ts_json *rec, void *ctx)
      * on this record's render ((rendered - content) / messages, rounded
      * up). The rendered length is checked again after. */
     ts_len_opts lo = x->lo;
-    if (kind == TS_REC_SFT && lo.max && lo.mode != TS_LEN_DROP && !x->overhead_given) {
-        const ts_json *msgs = ts_json_get(rec, "messages");
-        x->text.len = 0;
+    if (kind == TS_REC_SFT && lo.mode != TS_LEN_DROP && !x->overhead_given) {
         ts_err e = TS_ERR_INIT;
-        if (ts_template_render(x->tpl, msgs, NULL, &x->text, NULL, &e))
+        if (export_calibrate(x->tok, x->tpl, &x->text, rec, &lo, &e))
             return run_reject_here(r, "%s", e.msg[0] ? e.msg : "the template failed");
-        int64_t n = ts_tokenizer_count(x->tok, x->text.data, x->text.len);
-        lo.turn_overhead = 0;
-        size_t content = ts_len_record(&lo, rec);
-        if (n >= 0 && (size_t)n <= lo.max)
-            lo.max = 0; /* fits as rendered */
-        else if (n >= 0 && (size_t)n > content)
-            lo.turn_overhead = ((size_t)n - content + msgs->len - 1) / msgs->len;
     }
     ts_len_result lr;
     if (ts_len_apply(&lo, rec, &r->arena, &lr))

@@ -78,6 +78,13 @@ run ts export tokenized --tokenizer "$Y" --max-tokens 60 --length split "$X/chat
 run ts export sharegpt --tokenizer "$Y" --max-tokens 12 --length split "$X/long.jsonl" --stats "$T/sg.json" -q; expect_rc 0
 [ "$(json_get "$T/sg.json" "d['rows'], d['steps']['length_split']")" = "6 1" ] || fail "sharegpt by tokens $(cat "$T/sg.json")"
 
+# With --template the budget is the rendered length: the same records as
+# `export tokenized --length drop` keep (only c/reason renders to <= 70).
+run ts export sharegpt --tokenizer "$Y" --template "$Y" --max-tokens 70 --length drop "$X/chat.jsonl" --stats "$T/sd.json" -q; expect_rc 0
+[ "$(json_get "$T/sd.json" "d['written'], d['dropped']")" = "1 {'length_over_max': 4}" ] || fail "rendered budget $(cat "$T/sd.json")"
+expect_out_has '"id":"c/reason"'
+run ts export sharegpt --template "$Y" --max-chars 10 "$X/chat.jsonl"; expect_rc 2
+
 # A template that raises rejects the record with its message.
 mkdir -p "$T/raise"
 cp "$Y/tokenizer.json" "$T/raise/"
