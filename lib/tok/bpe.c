@@ -239,6 +239,6 @@ int tk_bpe(ts_tokenizer *t, const char *s, size_t n, ts_tok_ids *out)
             return TS_ENOMEM;
 done:
     if (n <= 256)
-        tk_cache_put(&t->cache, s, n, out->ids + base, out->len - base);
+        tk_cache_put(&t->cache, s, n, out->len > base ? out->ids + base : NULL, out->len - base);
     return 0;
 }

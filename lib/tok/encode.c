@@ -152,7 +152,7 @@ static int encode_segment(ts_tokenizer *t, const char *s, size_t n, bool first, 
     int rc = tk_normalize(t, s, n, &t->nbuf);
     if (rc)
         return rc;
-    const char *ns = t->nbuf.data;
+    const char *ns = t->nbuf.data ? t->nbuf.data : "";
     size_t nn = t->nbuf.len, pos = 0, ms, me, idx;
     while (tk_added_find(t, &t->trie_norm, ns, nn, pos, &ms, &me, &idx)) {
         if (ms > pos && (rc = encode_plain(t, ns + pos, ms - pos, first && pos == 0, out)))

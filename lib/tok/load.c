@@ -193,7 +193,7 @@ static int load_added(ts_tokenizer *t, const ts_json *arr, ts_err *err)
             int rc = tk_normalize(t, s, n, &t->nbuf);
             if (rc)
                 return ts_err_set(err, rc, "added token %zu: %s", i, ts_strerror(rc));
-            s = t->nbuf.data;
+            s = t->nbuf.data ? t->nbuf.data : "";
             n = t->nbuf.len;
         }
         if (tk_trie_add(tr, s, n, (int32_t)i))

@@ -277,7 +277,8 @@ void tk_cache_put(tk_cache *c, const char *k, size_t kn, const uint32_t *ids, si
     c->voff[e] = (uint32_t)c->vused;
     c->vlen[e] = (uint32_t)n;
     memcpy(c->keys + c->kused, k, kn);
-    memcpy(c->vals + c->vused, ids, n * sizeof *ids);
+    if (n)
+        memcpy(c->vals + c->vused, ids, n * sizeof *ids);
     c->kused += kn;
     c->vused += n;
     c->slots[i] = (uint32_t)e + 1;
