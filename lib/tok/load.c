@@ -2,6 +2,7 @@
  * "a b" and ["a", "b"] forms, unk, byte fallback, ignore_merges) and the
  * added tokens. The normalizer, pre-tokenizer and decoder are read by
  * pipe.c. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,8 +292,13 @@ int ts_tokenizer_load(const char *path, ts_tokenizer **out, ts_err *err)
         file = buf;
     }
     FILE *f = fopen(file, "rb");
-    if (!f)
-        return ts_err_set(err, TS_ENOENT, "cannot open %s", file);
+    if (!f) {
+        int en = errno;
+        ts_err_set(err, en == ENOENT ? TS_ENOENT : TS_EIO, "cannot open %s: %s", file, strerror(en));
+        if (err)
+            err->file = path;
+        return en == ENOENT ? TS_ENOENT : TS_EIO;
+    }
     ts_buf b;
     ts_buf_init(&b, (size_t)1 << 31);
     char chunk[65536];
