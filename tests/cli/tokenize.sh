@@ -35,6 +35,16 @@ expect_err_has "cannot open"
 printf '{"model":{"type":"WordPiece","vocab":{}}}' > "$T/wp.json"
 run ts tokenize --tokenizer "$T/wp.json" "$IN"; expect_rc 1
 expect_err_has "WordPiece"
+# stats --tokenizer: token counts beside the character counts
+printf '%s\n' '{"messages":[{"role":"user","content":"lower"},{"role":"assistant","content":"low low"}]}' \
+  '{"text":"lowest"}' > "$T/st.jsonl"
+run ts stats -q --tokenizer "$TJ" "$T/st.jsonl" --json "$T/st.json"; expect_rc 0
+[ "$(json_get "$T/st.json" "d['tokens_per_record'], d['tokens_per_turn']['count'], d['tokens_per_turn']['max']")" = \
+  "{'count': 2, 'min': 2, 'mean': 2.5, 'p50': 2, 'p90': 3, 'p99': 3, 'max': 3} 2 2" ] || fail "stats tokens $(cat "$T/st.json")"
+expect_out_has "tokens per record"
+run ts stats -q "$T/st.jsonl" --json "$T/st2.json"; expect_rc 0
+grep -q tokens_per "$T/st2.json" && fail "token counts without --tokenizer"
+
 run ts tokenize --help; expect_rc 0
 expect_out_has "example: tuneset tokenize"
 exit 0
