@@ -98,6 +98,9 @@ static void exec_for(tpl_ctx *c, const tpl_node *n)
     tpl_loop *loop = tpl_alloc(c, sizeof *loop);
     *loop = (tpl_loop){items, cnt, 0, depth};
     tv lv = {TV_LOOP, 0, 0, {.loop = loop}};
+    /* Like jinja2's generated code, the else body runs unless some
+     * iteration reached the end of the body (not cut by continue/break). */
+    bool completed = false;
     for (size_t i = 0; i < cnt; i++) {
         c->nvars = c->scope;
         loop->i = i;
@@ -108,10 +111,11 @@ static void exec_for(tpl_ctx *c, const tpl_node *n)
             c->ctl = 0;
             break;
         }
+        completed |= c->ctl == 0;
         c->ctl = 0;
     }
     c->nvars = c->scope;
-    if (!cnt && n->c)
+    if (!completed && n->c)
         tpl_exec(c, n->c);
     c->nvars = save_n;
     c->scope = save_scope;

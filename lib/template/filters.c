@@ -37,29 +37,6 @@ int tpl_filter_id(const char *name, size_t n)
     return -1;
 }
 
-static tv case_map(tpl_ctx *c, tv s, int mode) /* 0 lower, 1 upper, 2 capitalize, 3 title */
-{
-    char *o = tpl_alloc(c, s.n);
-    bool start = true;
-    for (size_t i = 0; i < s.n; i++) {
-        char ch = s.u.s[i];
-        bool up = mode == 1 || ((mode == 2 && i == 0) || (mode == 3 && start));
-        if (up && ch >= 'a' && ch <= 'z')
-            ch = (char)(ch - 32);
-        else if (!up && ch >= 'A' && ch <= 'Z')
-            ch = (char)(ch + 32);
-        o[i] = ch;
-        /* jinja2's title: words begin after -, whitespace, (, {, [ or < */
-        start = ch == '-' || ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '(' || ch == '{' ||
-                ch == '[' || ch == '<';
-    }
-    return tv_str(o, s.n);
-}
-
-tv tpl_str_case(tpl_ctx *c, tv s, int mode);
-tv tpl_str_case(tpl_ctx *c, tv s, int mode) { return case_map(c, s, mode); }
-
-tv tpl_str_replace(tpl_ctx *c, tv s, tv old, tv rep, int64_t count);
 tv tpl_str_replace(tpl_ctx *c, tv s, tv old, tv rep, int64_t count)
 {
     size_t mark = c->out->len;
@@ -110,7 +87,7 @@ static tv sort_key(tpl_ctx *c, tv v, bool cs, const char *attr)
 {
     if (attr)
         v = tpl_getattr(c, v, attr, strlen(attr));
-    return !cs && v.k == TV_STR ? case_map(c, v, 0) : v;
+    return !cs && v.k == TV_STR ? tpl_case(c, v, TPL_LOWER) : v;
 }
 
 static tv attr_name(tpl_ctx *c, tv a, char **out)
@@ -151,7 +128,8 @@ static void sort_items(tpl_ctx *c, tv *it, tv *keys, size_t n, bool rev)
 static tv select_filter(tpl_ctx *c, const tpl_node *n, tv v, bool attr, bool keep)
 {
     const tv *items;
-    size_t cnt = tpl_iter(c, v, &items);
+    /* jinja2 yields nothing for a falsy sequence (`if value:`) */
+    size_t cnt = tpl_truthy(v) ? tpl_iter(c, v, &items) : 0;
     uint32_t ti = attr ? 1 : 0;
     char *an = NULL;
     if (attr)
@@ -184,7 +162,7 @@ static tv select_filter(tpl_ctx *c, const tpl_node *n, tv v, bool attr, bool kee
 static tv map_filter(tpl_ctx *c, const tpl_node *n, tv v)
 {
     const tv *items;
-    size_t cnt = tpl_iter(c, v, &items);
+    size_t cnt = tpl_truthy(v) ? tpl_iter(c, v, &items) : 0;
     tv out = tpl_list_new(c, cnt);
     tv at = tpl_arg(c, n, UINT32_MAX, "attribute", tv_undef(NULL, 0));
     if (at.k != TV_UNDEF) {
@@ -338,10 +316,10 @@ tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v)
         if (v.k == TV_INT || v.k == TV_BOOL)
             return tv_int(v.u.i < 0 ? -v.u.i : v.u.i);
         tpl_fail(c, "bad operand type for abs(): '%s'", tpl_kind_name(v));
-    case F_CAPITALIZE: return case_map(c, need_str(c, v), 2);
-    case F_TITLE: return case_map(c, need_str(c, v), 3);
-    case F_LOWER: return case_map(c, need_str(c, v), 0);
-    case F_UPPER: return case_map(c, need_str(c, v), 1);
+    case F_CAPITALIZE: return tpl_case(c, need_str(c, v), TPL_CAPITALIZE);
+    case F_TITLE: return tpl_case(c, need_str(c, v), TPL_JTITLE);
+    case F_LOWER: return tpl_case(c, need_str(c, v), TPL_LOWER);
+    case F_UPPER: return tpl_case(c, need_str(c, v), TPL_UPPER);
     case F_COUNT:
     case F_LENGTH: return tv_int(length(c, v));
     case F_D:
@@ -557,13 +535,12 @@ tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v)
         out.u.l->n = k;
         return out;
     }
-    default: { /* F_WORDCOUNT: re.findall(r"\w+") with Unicode \w */
+    default: { /* F_WORDCOUNT: len(re.findall(r"\w+", s)) */
         tv s = need_str(c, v);
         int64_t words = 0;
         bool in = false;
-        for (size_t i = 0; i < s.n; i++) {
-            unsigned char ch = (unsigned char)s.u.s[i];
-            bool w = ch >= 0x80 || ch == '_' || (ch >= '0' && ch <= '9') || ((ch | 32) >= 'a' && (ch | 32) <= 'z');
+        for (size_t i = 0, k; i < s.n; i += k) {
+            bool w = tpl_is_word_char(s.u.s, s.n, i, &k);
             if (w && !in)
                 words++;
             in = w;

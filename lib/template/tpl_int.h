@@ -206,6 +206,12 @@ size_t tpl_utf8_len(const char *s, size_t n);
 bool tpl_is_space_at(const char *s, size_t n, size_t i, size_t *clen);
 tv tpl_strip(tv s, const char *chars, size_t nchars, int which);
 tv tpl_buf_to_str(tpl_ctx *c, ts_buf *b, size_t from);
+/* Case mapping by code point (Unicode simple mappings, plus ß -> SS). */
+enum { TPL_LOWER, TPL_UPPER, TPL_CAPITALIZE, TPL_PYTITLE, TPL_JTITLE };
+tv tpl_case(tpl_ctx *c, tv s, int mode);
+/* Python's \w at s[i] (letters, numbers, underscore). */
+bool tpl_is_word_char(const char *s, size_t n, size_t i, size_t *clen);
+tv tpl_str_replace(tpl_ctx *c, tv s, tv old, tv rep, int64_t count);
 
 /* filters, tests and methods (filters.c, tests.c, methods.c) */
 tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v);
