@@ -136,11 +136,37 @@ static int parse_vars(const cli_list *vars, ts_arena *a, ts_json **out)
     return rc ? EXIT_IO : 0;
 }
 
+/* --show-template NAME: the built-in as a tokenizer_config.json, ready to
+ * edit or to hand to other tools. */
+static int show_template(const char *name)
+{
+    const char *bos, *eos, *src = ts_template_builtin_source(name, &bos, &eos);
+    if (!src) {
+        cli_error("render", "no built-in template named '%s'", name);
+        return EXIT_USAGE;
+    }
+    ts_buf b;
+    ts_buf_init(&b, 0);
+    int rc = ts_buf_append(&b, "{\"bos_token\": ", 14);
+    rc |= ts_json_write_string(&b, bos, strlen(bos));
+    rc |= ts_buf_append(&b, ", \"eos_token\": ", 15);
+    rc |= ts_json_write_string(&b, eos, strlen(eos));
+    rc |= ts_buf_append(&b, ", \"chat_template\": ", 19);
+    rc |= ts_json_write_string(&b, src, strlen(src));
+    rc |= ts_buf_append(&b, "}\n", 2);
+    if (!rc)
+        rc = cli_write_file("render", NULL, "-", &b);
+    else
+        rc = EXIT_IO;
+    ts_buf_release(&b);
+    return rc;
+}
+
 int cmd_render(int argc, char **argv)
 {
     cli_common c;
     cli_common_defaults(&c);
-    const char *tpl = NULL;
+    const char *tpl = NULL, *show = NULL;
     render_ctx x;
     memset(&x, 0, sizeof x);
     bool agp = false;
@@ -149,6 +175,8 @@ int cmd_render(int argc, char **argv)
         {'t', "template", "PATH|NAME", OPT_STR, &tpl,
          "tokenizer_config.json, a folder holding one, or a built-in: chatml, llama3, mistral, gemma, phi3, "
          "alpaca, vicuna"},
+        {0, "show-template", "NAME", OPT_STR, &show,
+         "print a built-in template as a tokenizer_config.json (chat_template, bos_token, eos_token) and exit"},
         {0, "add-generation-prompt", NULL, OPT_FLAG, &agp, "end with the assistant header (add_generation_prompt)"},
         {0, "spans", NULL, OPT_FLAG, &x.with_spans,
          "also write generation_spans: [[start, end], ...] byte ranges of {% generation %} blocks"},
@@ -168,6 +196,8 @@ int cmd_render(int argc, char **argv)
                        &pos, &npos);
     if (rc)
         return CLI_PARSE_RESULT(rc);
+    if (show)
+        return show_template(show);
     if (!tpl) {
         cli_error("render", "--template is required (a tokenizer_config.json, a folder, or a built-in name)");
         return EXIT_USAGE;

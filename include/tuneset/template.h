@@ -38,6 +38,9 @@ int ts_template_from_source(const char *src, size_t n, const char *bos_token,
 int ts_template_builtin(const char *name, ts_template **out, ts_err *err);
 /* Built-in names in order; NULL past the last. */
 const char *ts_template_builtin_name(size_t i);
+/* A built-in's Jinja source and special tokens (static strings), or NULL
+ * for an unknown name; bos/eos may be NULL. */
+const char *ts_template_builtin_source(const char *name, const char **bos, const char **eos);
 /* A path (file or folder) when one exists, else a built-in name. */
 int ts_template_open(const char *path_or_name, ts_template **out, ts_err *err);
 /* bos_token / eos_token as loaded (never NULL; "" when absent). */
