@@ -36,6 +36,8 @@ static double num(tv v) { return v.k == TV_FLOAT ? v.u.f : (double)v.u.i; }
 
 _Noreturn static void undefined_error(tpl_ctx *c, tv v)
 {
+    if (v.u.s && (v.fl & TVF_MISSING_ATTR))
+        tpl_fail(c, "'dict object' has no attribute '%.*s'", (int)v.n, v.u.s);
     if (v.u.s)
         tpl_fail(c, "'%.*s' is undefined", (int)v.n, v.u.s);
     tpl_fail(c, "undefined value");
@@ -50,7 +52,9 @@ tv tpl_getattr(tpl_ctx *c, tv obj, const char *name, size_t n)
         tv *v = tpl_dict_get(obj.u.d, name, n);
         if (v)
             return *v;
-        break;
+        tv u = tv_undef(name, n);
+        u.fl = TVF_MISSING_ATTR;
+        return u;
     }
     case TV_LOOP: {
         tpl_loop *l = obj.u.loop;

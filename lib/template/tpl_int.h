@@ -29,6 +29,7 @@ typedef enum {
 
 #define TVF_TUPLE 0x1 /* a list that prints as a tuple */
 #define TVF_SAFE 0x2  /* a string marked safe (Markup) */
+#define TVF_MISSING_ATTR 0x4 /* undefined: s/n is an attribute a dict lacks */
 
 struct tpl_list;
 struct tpl_dict;
