@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tuneset/arena.h"
 #include "tuneset/error.h"
@@ -69,6 +70,7 @@ typedef struct ts_tpl_render_opts {
     const ts_json *tools; /* the `tools` variable; NULL = none */
     const ts_json *extra; /* object: more variables (enable_thinking, ...); may override bos_token */
     ts_arena *scratch;    /* reset by the call when given (faster); NULL = a private one */
+    uint64_t max_steps;   /* statements and loop iterations allowed; 0 = 10 million */
 } ts_tpl_render_opts;
 
 /* Renders `messages` (a JSON array of {role, content, ...}) and appends
@@ -76,7 +78,9 @@ typedef struct ts_tpl_render_opts {
  * generation blocks. o may be NULL (defaults: no generation prompt, no
  * tools). Errors are TS_ETEMPLATE with the template line in err->line:
  * raise_exception(msg) gives msg itself as err->msg; out is then left as
- * it was. Thread-safe for distinct out/spans/scratch. */
+ * it was. A template that runs past max_steps, or writes past out's cap,
+ * fails the same way (so hostile templates cannot hang or balloon).
+ * Thread-safe for distinct out/spans/scratch. */
 int ts_template_render(const ts_template *t, const ts_json *messages, const ts_tpl_render_opts *o,
                        ts_buf *out, ts_tpl_spans *spans, ts_err *err);
 

@@ -104,6 +104,8 @@ static void exec_for(tpl_ctx *c, const tpl_node *n)
     for (size_t i = 0; i < cnt; i++) {
         c->nvars = c->scope;
         loop->i = i;
+        if (++c->steps > c->max_steps)
+            tpl_fail(c, "template ran past its step budget (%llu)", (unsigned long long)c->max_steps);
         set_var(c, "loop", 4, lv);
         bind_targets(c, n, items[i]);
         tpl_exec(c, n->b);
@@ -175,6 +177,8 @@ tv tpl_call_macro(tpl_ctx *c, const tpl_node *m, const tpl_node *call, const tpl
 static void exec_one(tpl_ctx *c, const tpl_node *n)
 {
     c->line = n->line;
+    if (++c->steps > c->max_steps)
+        tpl_fail(c, "template ran past its step budget (%llu)", (unsigned long long)c->max_steps);
     switch (n->kind) {
     case S_TEXT: tpl_put(c, c->out, n->name, n->nlen); break;
     case S_OUTPUT: {

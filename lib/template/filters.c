@@ -262,8 +262,8 @@ static tv to_int(tpl_ctx *c, tv v, tv dflt)
 {
     if (v.k == TV_INT || v.k == TV_BOOL)
         return tv_int(v.u.i);
-    if (v.k == TV_FLOAT)
-        return isfinite(v.u.f) ? tv_int((int64_t)v.u.f) : dflt;
+    if (v.k == TV_FLOAT) /* in range: converting past int64 is undefined */
+        return v.u.f > -9.2e18 && v.u.f < 9.2e18 ? tv_int((int64_t)v.u.f) : dflt;
     if (v.k == TV_STR) {
         char buf[64];
         tv s = tpl_strip(v, NULL, 0, 3);
@@ -276,7 +276,7 @@ static tv to_int(tpl_ctx *c, tv v, tv dflt)
         if (!*end)
             return tv_int(i);
         double d = strtod(buf, &end);
-        if (!*end && isfinite(d))
+        if (!*end && d > -9.2e18 && d < 9.2e18)
             return tv_int((int64_t)d);
     }
     (void)c;
@@ -314,7 +314,7 @@ tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v)
         if (v.k == TV_FLOAT)
             return tv_float(fabs(v.u.f));
         if (v.k == TV_INT || v.k == TV_BOOL)
-            return tv_int(v.u.i < 0 ? -v.u.i : v.u.i);
+            return v.u.i == INT64_MIN ? tv_float(-(double)v.u.i) : tv_int(v.u.i < 0 ? -v.u.i : v.u.i);
         tpl_fail(c, "bad operand type for abs(): '%s'", tpl_kind_name(v));
     case F_CAPITALIZE: return tpl_case(c, need_str(c, v), TPL_CAPITALIZE);
     case F_TITLE: return tpl_case(c, need_str(c, v), TPL_JTITLE);
@@ -394,7 +394,8 @@ tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v)
     case F_LIST: {
         cnt = tpl_iter(c, v, &items);
         tv out = tpl_list_new(c, cnt);
-        memcpy(out.u.l->it, items, cnt * sizeof(tv));
+        if (cnt)
+            memcpy(out.u.l->it, items, cnt * sizeof(tv));
         return out;
     }
     case F_MAP: return map_filter(c, n, v);
@@ -488,8 +489,10 @@ tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v)
             if (acc.k == TV_FLOAT || x.k == TV_FLOAT)
                 acc = tv_float((acc.k == TV_FLOAT ? acc.u.f : (double)acc.u.i) +
                                (x.k == TV_FLOAT ? x.u.f : (double)x.u.i));
+            else if (__builtin_add_overflow(acc.u.i, x.u.i, &acc.u.i))
+                tpl_fail(c, "sum: integer overflow");
             else
-                acc = tv_int(acc.u.i + x.u.i);
+                acc.k = TV_INT;
         }
         return acc;
     }

@@ -5,18 +5,25 @@
 
 #include "tpl_int.h"
 
+/* Bytes of the character at s[i]. Input JSON is valid UTF-8, but a
+ * template source need not be: a bad sequence counts byte by byte. */
 static size_t cp_len(const char *s, size_t n, size_t i)
 {
     unsigned char b = (unsigned char)s[i];
-    size_t k = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
-    return i + k <= n ? k : n - i;
+    size_t k = b < 0x80 ? 1 : b >= 0xF8 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    if (i + k > n)
+        return 1;
+    for (size_t j = 1; j < k; j++)
+        if (((unsigned char)s[i + j] & 0xC0) != 0x80)
+            return 1;
+    return k;
 }
 
 size_t tpl_utf8_len(const char *s, size_t n)
 {
     size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    for (size_t i = 0; i < n; i += cp_len(s, n, i))
+        k++;
     return k;
 }
 

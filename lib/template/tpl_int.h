@@ -159,6 +159,8 @@ typedef struct tpl_ctx {
     int ctl;        /* 1 = break, 2 = continue pending */
     int depth;      /* macro call depth, capped */
     uint32_t line;  /* of the node being evaluated, for errors */
+    uint64_t steps, max_steps; /* statements run, and the budget */
+    int print_depth; /* nesting of values being printed (namespaces can cycle) */
     ts_err *err;
     int code;
     jmp_buf jb;     /* errors unwind to ts_template_render */

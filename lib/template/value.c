@@ -343,6 +343,8 @@ void tpl_write_str(tpl_ctx *c, ts_buf *b, tv v, bool repr)
         return;
     case TV_LIST: {
         bool tuple = v.fl & TVF_TUPLE;
+        if (++c->print_depth > 200)
+            tpl_fail(c, "value nested too deep to print");
         tpl_put(c, b, tuple ? "(" : "[", 1);
         for (size_t i = 0; i < v.u.l->n; i++) {
             if (i)
@@ -352,10 +354,13 @@ void tpl_write_str(tpl_ctx *c, ts_buf *b, tv v, bool repr)
         if (tuple && v.u.l->n == 1)
             tpl_put(c, b, ",", 1);
         tpl_put(c, b, tuple ? ")" : "]", 1);
+        c->print_depth--;
         return;
     }
     case TV_DICT:
     case TV_NS:
+        if (++c->print_depth > 200)
+            tpl_fail(c, "value nested too deep to print");
         if (v.k == TV_NS)
             tpl_put(c, b, "<Namespace ", 11);
         tpl_put(c, b, "{", 1);
@@ -367,6 +372,7 @@ void tpl_write_str(tpl_ctx *c, ts_buf *b, tv v, bool repr)
             tpl_write_str(c, b, v.u.d->vals[i], true);
         }
         tpl_put(c, b, v.k == TV_NS ? "}>" : "}", v.k == TV_NS ? 2 : 1);
+        c->print_depth--;
         return;
     case TV_MACRO: tpl_put(c, b, "<Macro>", 7); return;
     case TV_FUNC: tpl_put(c, b, "<function>", 10); return;
@@ -378,7 +384,8 @@ tv tpl_buf_to_str(tpl_ctx *c, ts_buf *b, size_t from)
 {
     size_t n = b->len - from;
     char *s = tpl_alloc(c, n);
-    memcpy(s, b->data + from, n);
+    if (n)
+        memcpy(s, b->data + from, n);
     b->len = from;
     return tv_str(s, n);
 }

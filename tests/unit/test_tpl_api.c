@@ -165,3 +165,24 @@ TEST(tpl_output_cap)
     ts_arena_release(&a);
     ts_template_free(t);
 }
+
+TEST(tpl_step_budget)
+{
+    ts_template *t;
+    ts_err e = TS_ERR_INIT;
+    const char *src = "{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}done";
+    CHECK_INT(ts_template_from_source(src, strlen(src), NULL, NULL, &t, &e), 0);
+    ts_arena a;
+    ts_arena_init(&a);
+    ts_buf b;
+    ts_buf_init(&b, 0);
+    ts_tpl_render_opts o = {.max_steps = 100000};
+    CHECK_INT(ts_template_render(t, parse(&a, "[]"), &o, &b, NULL, &e), TS_ETEMPLATE);
+    CHECK_STR(e.msg, "template ran past its step budget (100000)");
+    o.max_steps = 0; /* the default allows it */
+    CHECK_INT(ts_template_render(t, parse(&a, "[]"), &o, &b, NULL, &e), 0);
+    CHECK_INT(b.len, 4);
+    ts_buf_release(&b);
+    ts_arena_release(&a);
+    ts_template_free(t);
+}
