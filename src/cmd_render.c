@@ -204,11 +204,15 @@ int cmd_render(int argc, char **argv)
     }
     ts_err e = TS_ERR_INIT;
     if ((rc = ts_template_open(tpl, &x.t, &e))) {
-        char msg[512];
-        if (!e.file)
-            e.file = tpl;
-        ts_err_format(&e, msg, sizeof msg);
-        cli_error("render", "%s", msg);
+        /* e.line is a line of the template source, not of the JSON file */
+        if (e.line && rc == TS_ETEMPLATE)
+            cli_error("render", "%s: chat_template line %llu: %s", tpl, (unsigned long long)e.line, e.msg);
+        else if (rc == TS_ETEMPLATE)
+            cli_error("render", "%s: %s", tpl, e.msg);
+        else if (rc == TS_ESYNTAX || rc == TS_EUTF8 || rc == TS_EDEPTH)
+            cli_error("render", "%s: byte %llu: %s", tpl, (unsigned long long)e.byte, e.msg);
+        else /* the library's message names the path or the name */
+            cli_error("render", "%s", e.msg[0] ? e.msg : ts_strerror(rc));
         return rc == TS_ENOENT ? EXIT_USAGE : rc == TS_ETEMPLATE || rc == TS_ESYNTAX ? EXIT_DATA : EXIT_IO;
     }
     ts_arena vars_arena;
