@@ -150,5 +150,6 @@ int cmd_stats(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_parquet(int argc, char **argv);
 int cmd_tokenize(int argc, char **argv);
+int cmd_render(int argc, char **argv);
 
 #endif

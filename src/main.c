@@ -22,6 +22,7 @@ static const cli_cmd commands[] = {
     {"mix", cmd_mix, "combine sources by weight or count (seeded up/down-sampling)"},
     {"report", cmd_report, "one self-contained HTML page: charts of the statistics and a sample of records"},
     {"stats", cmd_stats, "counts, turns, lengths, languages, categories, score gaps and duplicates"},
+    {"render", cmd_render, "render conversations with a chat template (tokenizer_config.json or a built-in) into text"},
     {"parquet", cmd_parquet, "show a Parquet file's schema (parquet schema FILE) or row groups (parquet meta FILE)"},
     {"validate", cmd_validate, "check records against the canonical shapes; exit 0 only if all pass"},
 };

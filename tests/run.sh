@@ -53,6 +53,7 @@ else
   echo "node/npm missing: interop not run"; total_fail=$((total_fail + 1))
 fi
 export TUNESET="$ROOT/$BUILD/tuneset"
+run_suite "chat template parity with Python jinja2 (tests/template)" template tests/template/run.sh
 run_suite "the HTML report in headless Chromium (tests/browser)" browser tests/browser/report.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -13,6 +13,7 @@
 #include "tuneset/stats.h"
 #include "tuneset/stream.h"
 #include "tuneset/tokenizer.h"
+#include "tuneset/template.h"
 
 /* The library's version string, e.g. "0.1.0". */
 const char *ts_version(void);
