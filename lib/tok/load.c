@@ -2,6 +2,7 @@
  * "a b" and ["a", "b"] forms, unk, byte fallback, ignore_merges) and the
  * added tokens. The normalizer, pre-tokenizer and decoder are read by
  * pipe.c. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,8 @@ static int load_merges(ts_tokenizer *t, const ts_json *merges, ts_err *err)
 {
     if (!ts_json_is(merges, TS_JSON_ARRAY))
         return ts_err_set(err, TS_ESCHEMA, "model.merges is not an array");
+    if (!(t->meta_keep = calloc(0x10000, 1)))
+        return TS_ENOMEM;
     char *tmp = NULL;
     size_t tmpcap = 0;
     int rc = 0;
@@ -82,6 +85,17 @@ static int load_merges(ts_tokenizer *t, const ts_json *merges, ts_err *err)
             break;
         }
         rc = tk_pairmap_put(&t->merges, tk_pair(ia, ib), r, in);
+        /* A merge joining "...X" to "▁..." makes cutting before "X▁" unsafe
+         * (see tk_meta_split_init). A symbol's text is its parts' texts
+         * joined, so the character before a cut ends the left symbol. */
+        if (bn >= 3 && !memcmp(b, "\xE2\x96\x81", 3) && an) {
+            size_t k = an - 1;
+            while (k > 0 && ((uint8_t)a[k] & 0xC0) == 0x80)
+                k--;
+            uint32_t x = tk_utf8_next(a, an, &k);
+            if (x < 0x10000)
+                t->meta_keep[x] = 1;
+        }
     }
     free(tmp);
     return rc;
@@ -132,6 +146,22 @@ static int load_model(ts_tokenizer *t, const ts_json *model, ts_err *err)
     return load_merges(t, ts_json_get(model, "merges"), err);
 }
 
+/* Added tokens get their ids the way the reference assigns them on load:
+ * the model's id when the content is in the vocabulary, else the next id
+ * after the vocabulary (its entry count) and the added ids so far. The
+ * "id" in the file is only a check: a file whose ids disagree (holes in
+ * the vocabulary) encodes as the reference encodes it. */
+static uint32_t next_added_id(const ts_tokenizer *t)
+{
+    uint32_t vlen = (uint32_t)t->vocab.n, max = 0;
+    if (!t->nadded)
+        return vlen;
+    for (size_t i = 0; i < t->nadded; i++)
+        if (t->added[i].id > max)
+            max = t->added[i].id;
+    return max >= vlen || !vlen ? max + 1 : vlen;
+}
+
 static int load_added(ts_tokenizer *t, const ts_json *arr, ts_err *err)
 {
     if (!arr || arr->type == TS_JSON_NULL)
@@ -147,29 +177,40 @@ static int load_added(ts_tokenizer *t, const ts_json *arr, ts_err *err)
         int64_t id;
         if (!ts_json_is(c, TS_JSON_STRING) || ts_json_int64(ts_json_get(o, "id"), &id) || id < 0 || id >= (1 << 30))
             return ts_err_set(err, TS_ESCHEMA, "added token %u lacks content or id", i);
+        uint32_t prev, mid;
+        if (tk_strmap_get(&t->added_map, c->u.s, c->len, &prev))
+            continue; /* the same content twice: the first one stays */
         tk_added *a = &t->added[t->nadded];
-        a->id = (uint32_t)id;
-        a->off = (uint32_t)t->added_map.blen;
+        a->id = tk_strmap_get(&t->vocab, c->u.s, c->len, &mid) ? mid : next_added_id(t);
         a->len = c->len;
         a->special = get_bool(o, "special", false);
         a->lstrip = get_bool(o, "lstrip", false);
         a->rstrip = get_bool(o, "rstrip", false);
         a->single_word = get_bool(o, "single_word", false);
         a->normalized = get_bool(o, "normalized", !a->special);
-        uint32_t prev;
-        if (tk_strmap_get(&t->added_map, c->u.s, c->len, &prev))
-            continue; /* the same content twice: the first one stays */
         if (tk_strmap_put(&t->added_map, c->u.s, c->len, (uint32_t)t->nadded))
             return TS_ENOMEM;
         a->off = t->added_map.off[t->added_map.n - 1];
-        if ((uint32_t)id + 1 > t->vocab_size)
-            t->vocab_size = (uint32_t)id + 1;
+        if (a->id + 1 > t->vocab_size)
+            t->vocab_size = a->id + 1;
         t->nadded++;
     }
+    /* Normalized tokens are matched in normalized text by their normalized
+     * form (with a Prepend normalizer, "hi" is looked for as "▁hi"). */
     for (size_t i = 0; i < t->nadded; i++) {
         tk_added *a = &t->added[i];
-        tk_trie *tr = a->normalized && t->nnorm ? &t->trie_norm : &t->trie_raw;
-        if (tk_trie_add(tr, t->added_map.blob + a->off, a->len, (int32_t)i))
+        const char *s = t->added_map.blob + a->off;
+        size_t n = a->len;
+        tk_trie *tr = &t->trie_raw;
+        if (a->normalized && t->nnorm) {
+            tr = &t->trie_norm;
+            int rc = tk_normalize(t, s, n, &t->nbuf);
+            if (rc)
+                return ts_err_set(err, rc, "added token %zu: %s", i, ts_strerror(rc));
+            s = t->nbuf.data ? t->nbuf.data : "";
+            n = t->nbuf.len;
+        }
+        if (tk_trie_add(tr, s, n, (int32_t)i))
             return TS_ENOMEM;
     }
     return 0;
@@ -194,17 +235,24 @@ static int build_id_table(ts_tokenizer *t)
         t->id_len[a->id] = a->len;
         t->is_special[a->id] = a->special;
     }
-    if (t->lazy_bytes)
-        for (int b = 0; b < 256; b++) {
-            ts_buf m;
-            ts_buf_init(&m, 0);
-            uint32_t id;
-            char c = (char)b;
-            if (tk_bytes_to_unicode(&c, 1, &m))
-                return TS_ENOMEM;
-            t->byte_id[b] = tk_strmap_get(&t->vocab, m.data, m.len, &id) ? (int32_t)id : -1;
-            ts_buf_release(&m);
+    /* Single characters of the Basic Multilingual Plane by table: the
+     * model looks one up per character of every piece it has not cached. */
+    if (!t->prefix && !t->suffix) {
+        t->bmp_id = malloc(0x10000 * sizeof *t->bmp_id);
+        if (!t->bmp_id)
+            return TS_ENOMEM;
+        for (size_t i = 0; i < 0x10000; i++)
+            t->bmp_id[i] = -1;
+        for (size_t e = 0; e < t->vocab.n; e++) {
+            const char *s = t->vocab.blob + t->vocab.off[e];
+            size_t n = t->vocab.len[e], k = 0;
+            if (!n || n > 3 || tk_utf8_valid(s, n) != n)
+                continue;
+            uint32_t cp = tk_utf8_next(s, n, &k);
+            if (k == n && cp < 0x10000)
+                t->bmp_id[cp] = (int32_t)t->vocab.val[e];
         }
+    }
     return 0;
 }
 
@@ -215,6 +263,10 @@ int ts_tokenizer_load_json(const char *p, size_t n, ts_tokenizer **out, ts_err *
     if (!t)
         return ts_err_set(err, TS_ENOMEM, "out of memory");
     t->trie_raw.empty = t->trie_norm.empty = true;
+    for (int i = 0; i < 2; i++)
+        ts_buf_init(&t->pbuf[i], 0);
+    ts_buf_init(&t->nbuf, 0);
+    ts_buf_init(&t->mbuf, 0);
     ts_arena a;
     ts_arena_init(&a);
     ts_json *root;
@@ -236,12 +288,8 @@ int ts_tokenizer_load_json(const char *p, size_t n, ts_tokenizer **out, ts_err *
         rc = tk_load_pipeline(t, root, err);
     if (!rc)
         rc = load_added(t, ts_json_get(root, "added_tokens"), err);
-    if (!rc && (build_id_table(t) || tk_cache_init(&t->cache, 1u << 15)))
+    if (!rc && (build_id_table(t) || tk_meta_split_init(t) || tk_cache_init(&t->cache, 1u << 15)))
         rc = ts_err_set(err, TS_ENOMEM, "out of memory");
-    for (int i = 0; i < 2; i++)
-        ts_buf_init(&t->pbuf[i], 0);
-    ts_buf_init(&t->nbuf, 0);
-    ts_buf_init(&t->mbuf, 0);
     ts_arena_release(&a);
     if (rc) {
         if (err && !err->code)
@@ -264,8 +312,13 @@ int ts_tokenizer_load(const char *path, ts_tokenizer **out, ts_err *err)
         file = buf;
     }
     FILE *f = fopen(file, "rb");
-    if (!f)
-        return ts_err_set(err, TS_ENOENT, "cannot open %s", file);
+    if (!f) {
+        int en = errno;
+        ts_err_set(err, en == ENOENT ? TS_ENOENT : TS_EIO, "cannot open %s: %s", file, strerror(en));
+        if (err)
+            err->file = path;
+        return en == ENOENT ? TS_ENOENT : TS_EIO;
+    }
     ts_buf b;
     ts_buf_init(&b, (size_t)1 << 31);
     char chunk[65536];
@@ -296,6 +349,8 @@ void ts_tokenizer_free(ts_tokenizer *t)
     free(t->id_ptr);
     free(t->id_len);
     free(t->is_special);
+    free(t->bmp_id);
+    free(t->meta_keep);
     free(t->prefix);
     free(t->suffix);
     free(t->added);
