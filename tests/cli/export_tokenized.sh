@@ -1,5 +1,5 @@
 # tuneset export tokenized on the tiny byte-level fixture tokenizer (ids
-# 0-255 are bytes, 256-261 a few merges, 300/301 <|im_start|>/<|im_end|>),
+# 0-255 are bytes, 256-261 a few merges, 262/263 <|im_start|>/<|im_end|>),
 # so the labels can be decoded here: each labelled run is an assistant turn
 # + "<|im_end|>". Also --max-tokens for the other targets.
 . "$ROOT/tests/cli/lib.sh"
@@ -9,7 +9,7 @@ labels_check() { python3 - "$@" <<'PY' || fail "labels: $(head -c 300 "$1")"
 import json, sys
 rows, recs, on = sys.argv[1], sys.argv[2], sys.argv[3]
 merges = {256: b"he", 257: b"ll", 258: b"hell", 259: b" t", 260: b" th", 261: b"ok",
-          300: b"<|im_start|>", 301: b"<|im_end|>"}
+          262: b"<|im_start|>", 263: b"<|im_end|>"}
 dec = lambda ids: b"".join(bytes([i]) if i < 256 else merges[i] for i in ids).decode()
 for row, rec in zip(map(json.loads, open(rows)), map(json.loads, open(recs))):
     ids, labels = row["input_ids"], row["labels"]
@@ -45,8 +45,8 @@ python3 - "$T/out" <<'PY' || fail "pairs $(head -c 300 "$T/out")"
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 assert len(rows) == 3 and all(set(r) == {"prompt_input_ids", "chosen_input_ids", "rejected_input_ids"} for r in rows)
-assert rows[0]["chosen_input_ids"] == [ord("4"), 301, 10] and rows[0]["rejected_input_ids"] == [ord("5"), 301, 10]
-assert rows[0]["prompt_input_ids"][-11:] == [300] + [ord(c) for c in "assistant\n"]
+assert rows[0]["chosen_input_ids"] == [ord("4"), 263, 10] and rows[0]["rejected_input_ids"] == [ord("5"), 263, 10]
+assert rows[0]["prompt_input_ids"][-11:] == [262] + [ord(c) for c in "assistant\n"]
 PY
 
 # Packing: rows of exactly N, counts in records, pairs cannot be packed.
@@ -59,7 +59,7 @@ for l in open(sys.argv[1]):
     assert all(len(r[k]) == 160 for k in ("input_ids", "attention_mask", "labels", "position_ids"))
     starts = [j for j, p in enumerate(r["position_ids"]) if p == 0 and r["attention_mask"][j]]
     assert starts and starts[0] == 0 and all(r["labels"][j] == -100 for j in starts)
-    assert all(r["input_ids"][j] == 301 and r["labels"][j] == -100 for j, m in enumerate(r["attention_mask"]) if not m)
+    assert all(r["input_ids"][j] == 263 and r["labels"][j] == -100 for j, m in enumerate(r["attention_mask"]) if not m)
 PY
 run ts export tokenized --tokenizer "$Y" --pack 64 "$X/pref.jsonl" --stats "$T/pp.json" -q; expect_rc 0
 [ "$(json_get "$T/pp.json" "d['dropped']")" = "{'pack_needs_sft': 3}" ] || fail "pack pairs $(cat "$T/pp.json")"
