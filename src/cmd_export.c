@@ -247,6 +247,10 @@ int cmd_export(int argc, char **argv)
         return CLI_PARSE_RESULT(rc);
     export_ctx x;
     memset(&x, 0, sizeof x);
+    if (npos >= 1 && !strcmp(pos[0], "tokenized")) {
+        cli_error("export", "tokenized takes its own options after the word: tuneset export tokenized --tokenizer PATH ...");
+        return EXIT_USAGE;
+    }
     if (npos < 1 || ts_export_target_parse(pos[0], &x.eo.target)) {
         cli_error("export", npos < 1 ? "a TARGET is required (trl, llamafactory, axolotl, openai, alpaca, sharegpt)"
                                      : "unknown TARGET '%s' (trl, llamafactory, axolotl, openai, alpaca, sharegpt)",

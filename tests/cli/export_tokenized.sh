@@ -101,5 +101,6 @@ run ts export tokenized --tokenizer "$Y" --train-on first "$X/sft.jsonl"; expect
 run ts export tokenized --tokenizer "$T/nope" "$X/sft.jsonl"; expect_rc 3
 run ts export trl --max-tokens 10 "$X/sft.jsonl"; expect_rc 2; expect_err_has "--max-tokens N with --tokenizer PATH"
 run ts export trl --max-chars 10 --max-tokens 10 --tokenizer "$Y" "$X/sft.jsonl"; expect_rc 2
+run ts export -q tokenized --tokenizer "$Y" "$X/sft.jsonl"; expect_rc 2; expect_err_has "options after the word"
 run ts export tokenized --help; expect_rc 0; expect_out_has "example: tuneset export tokenized"
 exit 0
