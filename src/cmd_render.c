@@ -136,11 +136,37 @@ static int parse_vars(const cli_list *vars, ts_arena *a, ts_json **out)
     return rc ? EXIT_IO : 0;
 }
 
+/* --show-template NAME: the built-in as a tokenizer_config.json, ready to
+ * edit or to hand to other tools. */
+static int show_template(const char *name)
+{
+    const char *bos, *eos, *src = ts_template_builtin_source(name, &bos, &eos);
+    if (!src) {
+        cli_error("render", "no built-in template named '%s'", name);
+        return EXIT_USAGE;
+    }
+    ts_buf b;
+    ts_buf_init(&b, 0);
+    int rc = ts_buf_append(&b, "{\"bos_token\": ", 14);
+    rc |= ts_json_write_string(&b, bos, strlen(bos));
+    rc |= ts_buf_append(&b, ", \"eos_token\": ", 15);
+    rc |= ts_json_write_string(&b, eos, strlen(eos));
+    rc |= ts_buf_append(&b, ", \"chat_template\": ", 19);
+    rc |= ts_json_write_string(&b, src, strlen(src));
+    rc |= ts_buf_append(&b, "}\n", 2);
+    if (!rc)
+        rc = cli_write_file("render", NULL, "-", &b);
+    else
+        rc = EXIT_IO;
+    ts_buf_release(&b);
+    return rc;
+}
+
 int cmd_render(int argc, char **argv)
 {
     cli_common c;
     cli_common_defaults(&c);
-    const char *tpl = NULL;
+    const char *tpl = NULL, *show = NULL;
     render_ctx x;
     memset(&x, 0, sizeof x);
     bool agp = false;
@@ -149,6 +175,8 @@ int cmd_render(int argc, char **argv)
         {'t', "template", "PATH|NAME", OPT_STR, &tpl,
          "tokenizer_config.json, a folder holding one, or a built-in: chatml, llama3, mistral, gemma, phi3, "
          "alpaca, vicuna"},
+        {0, "show-template", "NAME", OPT_STR, &show,
+         "print a built-in template as a tokenizer_config.json (chat_template, bos_token, eos_token) and exit"},
         {0, "add-generation-prompt", NULL, OPT_FLAG, &agp, "end with the assistant header (add_generation_prompt)"},
         {0, "spans", NULL, OPT_FLAG, &x.with_spans,
          "also write generation_spans: [[start, end], ...] byte ranges of {% generation %} blocks"},
@@ -168,17 +196,23 @@ int cmd_render(int argc, char **argv)
                        &pos, &npos);
     if (rc)
         return CLI_PARSE_RESULT(rc);
+    if (show)
+        return show_template(show);
     if (!tpl) {
         cli_error("render", "--template is required (a tokenizer_config.json, a folder, or a built-in name)");
         return EXIT_USAGE;
     }
     ts_err e = TS_ERR_INIT;
     if ((rc = ts_template_open(tpl, &x.t, &e))) {
-        char msg[512];
-        if (!e.file)
-            e.file = tpl;
-        ts_err_format(&e, msg, sizeof msg);
-        cli_error("render", "%s", msg);
+        /* e.line is a line of the template source, not of the JSON file */
+        if (e.line && rc == TS_ETEMPLATE)
+            cli_error("render", "%s: chat_template line %llu: %s", tpl, (unsigned long long)e.line, e.msg);
+        else if (rc == TS_ETEMPLATE)
+            cli_error("render", "%s: %s", tpl, e.msg);
+        else if (rc == TS_ESYNTAX || rc == TS_EUTF8 || rc == TS_EDEPTH)
+            cli_error("render", "%s: byte %llu: %s", tpl, (unsigned long long)e.byte, e.msg);
+        else /* the library's message names the path or the name */
+            cli_error("render", "%s", e.msg[0] ? e.msg : ts_strerror(rc));
         return rc == TS_ENOENT ? EXIT_USAGE : rc == TS_ETEMPLATE || rc == TS_ESYNTAX ? EXIT_DATA : EXIT_IO;
     }
     ts_arena vars_arena;

@@ -6,11 +6,15 @@
 
 #include "cli.h"
 #include "tuneset/curate_stats.h"
+#include "tuneset/tokenizer.h"
 
 static int collect(cli_run *r, ts_json *rec, void *ctx)
 {
-    if (ts_cstats_add(ctx, rec)) {
-        cli_error(r->cmd, "%s", ts_strerror(TS_ENOMEM));
+    int rc = ts_cstats_add(ctx, rec);
+    if (rc == TS_EUTF8 || rc == TS_ETOOBIG)
+        return run_reject_here(r, "text cannot be tokenized: %s", ts_strerror(rc));
+    if (rc) {
+        cli_error(r->cmd, "%s", ts_strerror(rc));
         return EXIT_IO;
     }
     r->st.written++;
@@ -21,9 +25,10 @@ int cmd_stats(int argc, char **argv)
 {
     cli_common c;
     cli_common_defaults(&c);
-    const char *json = NULL;
+    const char *json = NULL, *tokpath = NULL;
     cli_opt opts[] = {
         {0, "json", "FILE", OPT_STR, &json, "also write the statistics as JSON to FILE ('-' = stdout)"},
+        {0, "tokenizer", "PATH", OPT_STR, &tokpath, "also token counts per record and turn (tokenizer.json or its folder)"},
         {0},
     };
     char **pos;
@@ -32,7 +37,8 @@ int cmd_stats(int argc, char **argv)
                        "Summarizes records: counts per kind, source, language (meta.lang) and\n"
                        "category (meta.category); turns and characters per record and per turn;\n"
                        "preference score gaps; exact duplicate texts. The summary goes to stdout\n"
-                       "(or -o FILE). Percentiles are exact (nearest rank).\n\n"
+                       "(or -o FILE). Percentiles are exact (nearest rank). With --tokenizer,\n"
+                       "token counts too (contents as they are, no chat template).\n\n"
                        "example: tuneset stats sft.jsonl --json stats.json",
                        &pos, &npos);
     if (rc)
@@ -42,6 +48,21 @@ int cmd_stats(int argc, char **argv)
         return rc;
     static ts_cstats s;
     ts_cstats_init(&s);
+    ts_tokenizer *tok = NULL;
+    if (tokpath) {
+        ts_err e = TS_ERR_INIT;
+        if ((rc = ts_tokenizer_load(tokpath, &tok, &e))) {
+            char msg[512];
+            if (!e.file)
+                e.file = tokpath;
+            ts_err_format(&e, msg, sizeof msg);
+            cli_error("stats", "%s", msg);
+            ts_cstats_release(&s);
+            run_end(&r);
+            return rc == TS_ENOENT || rc == TS_EIO ? EXIT_IO : EXIT_DATA;
+        }
+        s.tok = tok;
+    }
     run_inputs(&r, pos, npos, collect, &s);
     if (!r.exit_code) {
         ts_buf b;
@@ -68,5 +89,6 @@ int cmd_stats(int argc, char **argv)
              (unsigned long long)s.seen_n);
     r.extra_stats = extra;
     ts_cstats_release(&s);
+    ts_tokenizer_free(tok);
     return run_end(&r);
 }

@@ -88,6 +88,8 @@ int cmd_tokenize(int argc, char **argv)
     ts_err e = TS_ERR_INIT;
     if ((rc = ts_tokenizer_load(path, &x.tok, &e))) {
         char msg[512];
+        if (!e.file)
+            e.file = path;
         ts_err_format(&e, msg, sizeof msg);
         cli_error("tokenize", "%s", msg);
         return rc == TS_ENOENT || rc == TS_EIO ? EXIT_IO : EXIT_DATA;

@@ -57,6 +57,7 @@ else
 fi
 export TUNESET="$ROOT/$BUILD/tuneset"
 run_suite "chat template parity with Python jinja2 (tests/template)" template tests/template/run.sh
+run_suite "tokenized export: labels and ids vs Hugging Face tokenizers (tests/export)" export tests/export/run.sh
 run_suite "the HTML report in headless Chromium (tests/browser)" browser tests/browser/report.sh
 run_suite "generators self-instruct, simulate, augment against the test server (tests/gen)" gen tests/gen/run.sh
 echo "$total_pass passed, $total_fail failed"

@@ -55,11 +55,18 @@ typedef struct ts_cstats {
     size_t seen_cap, seen_n;
     uint64_t duplicates; /* records whose text was seen before */
     ts_buf text;         /* scratch: the text being hashed */
+    /* Token counts (with tuneset stats --tokenizer): set tok after init;
+     * borrowed, not freed. Contents are counted as they are, without a
+     * chat template. */
+    struct ts_tokenizer *tok;
+    ts_cstats_vec rec_tokens, turn_tokens;
+    uint64_t tok_acc; /* tokens of the record being added */
 } ts_cstats;
 
 void ts_cstats_init(ts_cstats *s);
 /* Adds one record. Records of unknown kind are counted (records, kinds,
- * sources, languages, categories) but have no text. 0 or TS_ENOMEM. */
+ * sources, languages, categories) but have no text. 0 or TS_ENOMEM (or
+ * the tokenizer's error). */
 int ts_cstats_add(ts_cstats *s, const ts_json *rec);
 /* Summary of a distribution (sorts v in place); count 0 leaves the rest 0. */
 void ts_cstats_summarize(ts_cstats_vec *v, ts_cstats_dist *d);

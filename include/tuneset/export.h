@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tuneset/json.h"
 #include "tuneset/record.h"
@@ -113,5 +114,66 @@ size_t ts_len_record(const ts_len_opts *o, const ts_json *rec);
 /* Applies the budget to one valid record. A record that fits is returned
  * as it is (one piece, the same pointer). Returns 0 or TS_ENOMEM. */
 int ts_len_apply(const ts_len_opts *o, const ts_json *rec, ts_arena *a, ts_len_result *res);
+
+/* --- pre-tokenized rows ----------------------------------------------------- */
+
+struct ts_tokenizer; /* tokenizer.h */
+struct ts_template;  /* template.h */
+
+/* One SFT conversation, rendered and encoded: labels are -100 except on
+ * the tokens of assistant turns (the end-of-turn token the template writes
+ * after a reply included). In the caller's arena. */
+typedef struct ts_tok_example {
+    uint32_t *ids;
+    int32_t *labels;
+    size_t n;
+    size_t trained_turns; /* assistant turns that got labels */
+} ts_tok_example;
+
+/* Renders messages with tpl (extra: more template variables, may be NULL),
+ * encodes the text with tok (no special tokens added beyond what the
+ * template writes) and sets the labels; last_only trains on the final
+ * assistant turn only. TS_ETEMPLATE (err says why: the template raised, or
+ * a turn cannot be located), TS_EUTF8, TS_ENOMEM. Not thread-safe (the
+ * tokenizer's scratch). */
+int ts_export_tokenize_sft(struct ts_tokenizer *tok, const struct ts_template *tpl, const ts_json *extra,
+                           const ts_json *messages, bool last_only, ts_arena *a, ts_tok_example *ex, ts_err *err);
+
+/* A pair as TRL's DPO trainer tokenizes it: the prompt rendered with the
+ * generation prompt; each completion is what the full render adds after it. */
+typedef struct ts_tok_pair {
+    uint32_t *prompt, *chosen, *rejected;
+    size_t np, nc, nr;
+} ts_tok_pair;
+
+int ts_export_tokenize_pref(struct ts_tokenizer *tok, const struct ts_template *tpl, const ts_json *extra,
+                            const ts_json *rec, ts_arena *a, ts_tok_pair *out, ts_err *err);
+
+/* {"input_ids", "attention_mask", "labels"} and
+ * {"prompt_input_ids", "chosen_input_ids", "rejected_input_ids"}. */
+int ts_export_example_row(const ts_tok_example *ex, ts_arena *a, ts_json **out);
+int ts_export_pair_row(const ts_tok_pair *p, ts_arena *a, ts_json **out);
+
+/* Packing SFT examples into rows of exactly `len` tokens, in input order:
+ * an example goes into the current row when it fits, else the row is
+ * finished (padded with pad_id, attention_mask 0, labels -100) and a new
+ * one begun. position_ids restart at 0 for every example, and the first
+ * token of each example is never a label (no loss across the seam). */
+typedef struct ts_packer {
+    size_t len, used, examples;
+    uint32_t pad_id;
+    uint32_t *ids, *pos;
+    int32_t *labels;
+} ts_packer;
+
+int ts_packer_init(ts_packer *p, size_t len, uint32_t pad_id);
+void ts_packer_release(ts_packer *p);
+/* Whether an example of n tokens fits the current row (n <= len needed). */
+bool ts_packer_fits(const ts_packer *p, size_t n);
+/* Appends ex (which must fit). */
+void ts_packer_add(ts_packer *p, const ts_tok_example *ex);
+/* The current row as {"input_ids","attention_mask","labels","position_ids"}
+ * in a, then starts an empty one. TS_EINVAL when the row is empty. */
+int ts_packer_row(ts_packer *p, ts_arena *a, ts_json **out);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tuneset/arena.h"
 #include "tuneset/error.h"
@@ -38,6 +39,9 @@ int ts_template_from_source(const char *src, size_t n, const char *bos_token,
 int ts_template_builtin(const char *name, ts_template **out, ts_err *err);
 /* Built-in names in order; NULL past the last. */
 const char *ts_template_builtin_name(size_t i);
+/* A built-in's Jinja source and special tokens (static strings), or NULL
+ * for an unknown name; bos/eos may be NULL. */
+const char *ts_template_builtin_source(const char *name, const char **bos, const char **eos);
 /* A path (file or folder) when one exists, else a built-in name. */
 int ts_template_open(const char *path_or_name, ts_template **out, ts_err *err);
 /* bos_token / eos_token as loaded (never NULL; "" when absent). */
@@ -66,6 +70,7 @@ typedef struct ts_tpl_render_opts {
     const ts_json *tools; /* the `tools` variable; NULL = none */
     const ts_json *extra; /* object: more variables (enable_thinking, ...); may override bos_token */
     ts_arena *scratch;    /* reset by the call when given (faster); NULL = a private one */
+    uint64_t max_steps;   /* statements and loop iterations allowed; 0 = 10 million */
 } ts_tpl_render_opts;
 
 /* Renders `messages` (a JSON array of {role, content, ...}) and appends
@@ -73,7 +78,9 @@ typedef struct ts_tpl_render_opts {
  * generation blocks. o may be NULL (defaults: no generation prompt, no
  * tools). Errors are TS_ETEMPLATE with the template line in err->line:
  * raise_exception(msg) gives msg itself as err->msg; out is then left as
- * it was. Thread-safe for distinct out/spans/scratch. */
+ * it was. A template that runs past max_steps, or writes past out's cap,
+ * fails the same way (so hostile templates cannot hang or balloon).
+ * Thread-safe for distinct out/spans/scratch. */
 int ts_template_render(const ts_template *t, const ts_json *messages, const ts_tpl_render_opts *o,
                        ts_buf *out, ts_tpl_spans *spans, ts_err *err);
 

@@ -6,6 +6,7 @@
 
 #include "tuneset/arena.h"
 #include "tuneset/error.h"
+#include "tuneset/export.h"
 #include "tuneset/hash.h"
 #include "tuneset/io.h"
 #include "tuneset/json.h"

@@ -6,6 +6,7 @@
 #include "tuneset/curate_stats.h"
 #include "tuneset/error.h"
 #include "tuneset/hash.h"
+#include "tuneset/tokenizer.h"
 
 void ts_cstats_init(ts_cstats *s)
 {
@@ -91,6 +92,16 @@ static uint64_t code_points(const char *p, size_t n)
     return c;
 }
 
+/* Tokens of one string, added to the record's count and pushed to v. */
+static int count_tokens(ts_cstats *s, const ts_json *str, ts_cstats_vec *v)
+{
+    int64_t n = ts_tokenizer_count(s->tok, str->u.s, str->len);
+    if (n < 0)
+        return (int)n;
+    s->tok_acc += (uint64_t)n;
+    return v ? push(v, (double)n) : 0;
+}
+
 /* Adds one conversation section to the record's text and counts its turns'
  * characters. The role goes into the hashed text and a NUL ends every
  * field, so "ab"+"c" and "a"+"bc" differ. */
@@ -116,6 +127,8 @@ static int section(ts_cstats *s, const ts_json *arr, char tag, uint64_t *chars)
         *chars += c;
         if (!rc)
             rc = push(&s->turn_chars, (double)c);
+        if (!rc && s->tok)
+            rc = count_tokens(s, content, &s->turn_tokens);
     }
     return rc;
 }
@@ -164,6 +177,7 @@ static int text_stats(ts_cstats *s, const ts_json *rec, ts_rec_kind k)
     uint64_t chars = 0;
     int rc = 0;
     s->text.len = 0;
+    s->tok_acc = 0;
     if (k == TS_REC_SFT) {
         const ts_json *m = ts_json_get(rec, "messages");
         rc = section(s, m, 'm', &chars);
@@ -184,10 +198,14 @@ static int text_stats(ts_cstats *s, const ts_json *rec, ts_rec_kind k)
         if (!rc && ts_json_is(t, TS_JSON_STRING)) {
             rc = ts_buf_append(&s->text, t->u.s, t->len);
             chars = code_points(t->u.s, t->len);
+            if (!rc && s->tok)
+                rc = count_tokens(s, t, NULL);
         }
     }
     if (!rc)
         rc = push(&s->rec_chars, (double)chars);
+    if (!rc && s->tok)
+        rc = push(&s->rec_tokens, (double)s->tok_acc);
     if (!rc) {
         rc = seen_add(s, ts_hash64(s->text.data, s->text.len, 0x44555053ull));
         if (rc == 0)
@@ -288,6 +306,8 @@ void ts_cstats_release(ts_cstats *s)
     free(s->rec_chars.v);
     free(s->turn_chars.v);
     free(s->gap.v);
+    free(s->rec_tokens.v);
+    free(s->turn_tokens.v);
     free(s->seen);
     ts_buf_release(&s->text);
     memset(s, 0, sizeof *s);

@@ -67,6 +67,9 @@ int ts_cstats_to_json(ts_cstats *s, ts_buf *out)
     rc |= json_dist(out, "turns", &s->turns) | ts_buf_putc(out, ',');
     rc |= json_dist(out, "chars_per_record", &s->rec_chars) | ts_buf_putc(out, ',');
     rc |= json_dist(out, "chars_per_turn", &s->turn_chars) | ts_buf_putc(out, ',');
+    if (s->tok)
+        rc |= json_dist(out, "tokens_per_record", &s->rec_tokens) | ts_buf_putc(out, ',') |
+              json_dist(out, "tokens_per_turn", &s->turn_tokens) | ts_buf_putc(out, ',');
     rc |= json_map(out, "languages", &s->lang) | ts_buf_putc(out, ',');
     rc |= json_map(out, "categories", &s->category) | ts_buf_putc(out, ',');
     rc |= json_dist(out, "score_gap", &s->gap);
@@ -123,6 +126,8 @@ int ts_cstats_to_text(ts_cstats *s, ts_buf *out)
     rc |= text_dist(out, "turns per record", &s->turns);
     rc |= text_dist(out, "characters per record", &s->rec_chars);
     rc |= text_dist(out, "characters per turn", &s->turn_chars);
+    if (s->tok)
+        rc |= text_dist(out, "tokens per record", &s->rec_tokens) | text_dist(out, "tokens per turn", &s->turn_tokens);
     rc |= text_dist(out, "score gap (chosen-rejected)", &s->gap) | ts_buf_putc(out, '\n');
     rc |= text_map(out, "languages (meta.lang)", &s->lang, s->records) | ts_buf_putc(out, '\n');
     rc |= text_map(out, "categories (meta.category)", &s->category, s->records) | ts_buf_putc(out, '\n');

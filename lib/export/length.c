@@ -126,29 +126,31 @@ static ts_json *with_member(ts_arena *a, const ts_json *rec, const char *key, co
     return c;
 }
 
-/* The longest prefix of s (at a UTF-8 boundary) that counts <= limit. */
+static bool continuation(char c) { return ((unsigned char)c & 0xC0) == 0x80; }
+
+/* The longest prefix of s, cut at a character boundary, that counts
+ * <= limit: a binary search between boundaries lo (fits) and hi (does not),
+ * so any monotone measure (a tokenizer's count) works. */
 static size_t fit_prefix(const ts_len_opts *o, const char *s, size_t n, size_t limit)
 {
+    if (count(o, s, n) <= limit)
+        return n;
     size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo + 1) / 2;
-        size_t m = mid;
-        while (m > lo && m < n && ((unsigned char)s[m] & 0xC0) == 0x80)
-            m--; /* never cut inside a character */
-        if (m == lo) {
-            /* no boundary in (lo, mid]: try the next one after mid */
-            m = mid;
-            while (m < n && ((unsigned char)s[m] & 0xC0) == 0x80)
+    while (hi - lo > 1) {
+        size_t m = lo + (hi - lo) / 2;
+        while (m > lo && continuation(s[m]))
+            m--;
+        if (m == lo) { /* no boundary in (lo, mid]: the next one after it */
+            m = lo + (hi - lo) / 2 + 1;
+            while (m < hi && continuation(s[m]))
                 m++;
-            if (m > hi || count(o, s, m) > limit)
-                break;
-            lo = m;
-            continue;
+            if (m == hi)
+                break; /* lo and hi are neighbouring boundaries */
         }
         if (count(o, s, m) <= limit)
             lo = m;
         else
-            hi = m - 1;
+            hi = m;
     }
     return lo;
 }

@@ -287,6 +287,7 @@ int ts_template_render(const ts_template *t, const ts_json *messages, const ts_t
     c->spans = spans;
     c->base = out->len;
     c->err = err;
+    c->max_steps = o->max_steps ? o->max_steps : 10000000;
     if (spans)
         spans->n = 0;
     int rc = guarded(c, t->prog[which].body, t, messages, o);

@@ -119,3 +119,13 @@ const char *ts_template_builtin_name(size_t i)
 {
     return i < sizeof builtins / sizeof *builtins ? builtins[i].name : NULL;
 }
+
+const char *ts_template_builtin_source(const char *name, const char **bos, const char **eos)
+{
+    const char *b, *e, *src = tpl_builtin_source(name, &b, &e);
+    if (bos)
+        *bos = src ? b : NULL;
+    if (eos)
+        *eos = src ? e : NULL;
+    return src;
+}

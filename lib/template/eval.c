@@ -36,6 +36,8 @@ static double num(tv v) { return v.k == TV_FLOAT ? v.u.f : (double)v.u.i; }
 
 _Noreturn static void undefined_error(tpl_ctx *c, tv v)
 {
+    if (v.u.s && (v.fl & TVF_MISSING_ATTR))
+        tpl_fail(c, "'dict object' has no attribute '%.*s'", (int)v.n, v.u.s);
     if (v.u.s)
         tpl_fail(c, "'%.*s' is undefined", (int)v.n, v.u.s);
     tpl_fail(c, "undefined value");
@@ -50,7 +52,9 @@ tv tpl_getattr(tpl_ctx *c, tv obj, const char *name, size_t n)
         tv *v = tpl_dict_get(obj.u.d, name, n);
         if (v)
             return *v;
-        break;
+        tv u = tv_undef(name, n);
+        u.fl = TVF_MISSING_ATTR;
+        return u;
     }
     case TV_LOOP: {
         tpl_loop *l = obj.u.loop;
@@ -354,8 +358,10 @@ static tv call(tpl_ctx *c, const tpl_node *n)
             }
             if (!a[2])
                 tpl_fail(c, "range() arg 3 must not be zero");
-            int64_t cnt = a[2] > 0 ? (a[1] > a[0] ? (a[1] - a[0] - 1) / a[2] + 1 : 0)
-                                   : (a[0] > a[1] ? (a[0] - a[1] - 1) / -a[2] + 1 : 0);
+            /* in floating point: the bounds may be anywhere in int64 */
+            double span = a[2] > 0 ? (double)a[1] - (double)a[0] : (double)a[0] - (double)a[1];
+            double fcnt = span > 0 ? floor((span - 1) / fabs((double)a[2])) + 1 : 0;
+            int64_t cnt = fcnt > 100000 ? 100001 : (int64_t)fcnt;
             if (cnt > 100000) /* the sandbox's MAX_RANGE */
                 tpl_fail(c, "Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).");
             tv l = tpl_list_new(c, (size_t)cnt);
@@ -410,7 +416,9 @@ tv tpl_eval(tpl_ctx *c, const tpl_node *n)
             tpl_fail(c, "bad operand type for unary %c: '%s'", n->kind == N_NEG ? '-' : '+', tpl_kind_name(v));
         if (n->kind == N_POS)
             return v.k == TV_BOOL ? tv_int(v.u.i) : v;
-        return v.k == TV_FLOAT ? tv_float(-v.u.f) : tv_int(-v.u.i);
+        if (v.k == TV_FLOAT)
+            return tv_float(-v.u.f);
+        return v.u.i == INT64_MIN ? tv_float(-(double)v.u.i) : tv_int(-v.u.i);
     }
     case N_NOT: return tv_bool(!tpl_truthy(tpl_eval(c, n->a)));
     case N_AND: {

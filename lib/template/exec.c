@@ -98,9 +98,14 @@ static void exec_for(tpl_ctx *c, const tpl_node *n)
     tpl_loop *loop = tpl_alloc(c, sizeof *loop);
     *loop = (tpl_loop){items, cnt, 0, depth};
     tv lv = {TV_LOOP, 0, 0, {.loop = loop}};
+    /* Like jinja2's generated code, the else body runs unless some
+     * iteration reached the end of the body (not cut by continue/break). */
+    bool completed = false;
     for (size_t i = 0; i < cnt; i++) {
         c->nvars = c->scope;
         loop->i = i;
+        if (++c->steps > c->max_steps)
+            tpl_fail(c, "template ran past its step budget (%llu)", (unsigned long long)c->max_steps);
         set_var(c, "loop", 4, lv);
         bind_targets(c, n, items[i]);
         tpl_exec(c, n->b);
@@ -108,10 +113,11 @@ static void exec_for(tpl_ctx *c, const tpl_node *n)
             c->ctl = 0;
             break;
         }
+        completed |= c->ctl == 0;
         c->ctl = 0;
     }
     c->nvars = c->scope;
-    if (!cnt && n->c)
+    if (!completed && n->c)
         tpl_exec(c, n->c);
     c->nvars = save_n;
     c->scope = save_scope;
@@ -171,6 +177,8 @@ tv tpl_call_macro(tpl_ctx *c, const tpl_node *m, const tpl_node *call, const tpl
 static void exec_one(tpl_ctx *c, const tpl_node *n)
 {
     c->line = n->line;
+    if (++c->steps > c->max_steps)
+        tpl_fail(c, "template ran past its step budget (%llu)", (unsigned long long)c->max_steps);
     switch (n->kind) {
     case S_TEXT: tpl_put(c, c->out, n->name, n->nlen); break;
     case S_OUTPUT: {

@@ -37,29 +37,6 @@ int tpl_filter_id(const char *name, size_t n)
     return -1;
 }
 
-static tv case_map(tpl_ctx *c, tv s, int mode) /* 0 lower, 1 upper, 2 capitalize, 3 title */
-{
-    char *o = tpl_alloc(c, s.n);
-    bool start = true;
-    for (size_t i = 0; i < s.n; i++) {
-        char ch = s.u.s[i];
-        bool up = mode == 1 || ((mode == 2 && i == 0) || (mode == 3 && start));
-        if (up && ch >= 'a' && ch <= 'z')
-            ch = (char)(ch - 32);
-        else if (!up && ch >= 'A' && ch <= 'Z')
-            ch = (char)(ch + 32);
-        o[i] = ch;
-        /* jinja2's title: words begin after -, whitespace, (, {, [ or < */
-        start = ch == '-' || ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '(' || ch == '{' ||
-                ch == '[' || ch == '<';
-    }
-    return tv_str(o, s.n);
-}
-
-tv tpl_str_case(tpl_ctx *c, tv s, int mode);
-tv tpl_str_case(tpl_ctx *c, tv s, int mode) { return case_map(c, s, mode); }
-
-tv tpl_str_replace(tpl_ctx *c, tv s, tv old, tv rep, int64_t count);
 tv tpl_str_replace(tpl_ctx *c, tv s, tv old, tv rep, int64_t count)
 {
     size_t mark = c->out->len;
@@ -110,7 +87,7 @@ static tv sort_key(tpl_ctx *c, tv v, bool cs, const char *attr)
 {
     if (attr)
         v = tpl_getattr(c, v, attr, strlen(attr));
-    return !cs && v.k == TV_STR ? case_map(c, v, 0) : v;
+    return !cs && v.k == TV_STR ? tpl_case(c, v, TPL_LOWER) : v;
 }
 
 static tv attr_name(tpl_ctx *c, tv a, char **out)
@@ -151,7 +128,8 @@ static void sort_items(tpl_ctx *c, tv *it, tv *keys, size_t n, bool rev)
 static tv select_filter(tpl_ctx *c, const tpl_node *n, tv v, bool attr, bool keep)
 {
     const tv *items;
-    size_t cnt = tpl_iter(c, v, &items);
+    /* jinja2 yields nothing for a falsy sequence (`if value:`) */
+    size_t cnt = tpl_truthy(v) ? tpl_iter(c, v, &items) : 0;
     uint32_t ti = attr ? 1 : 0;
     char *an = NULL;
     if (attr)
@@ -184,7 +162,7 @@ static tv select_filter(tpl_ctx *c, const tpl_node *n, tv v, bool attr, bool kee
 static tv map_filter(tpl_ctx *c, const tpl_node *n, tv v)
 {
     const tv *items;
-    size_t cnt = tpl_iter(c, v, &items);
+    size_t cnt = tpl_truthy(v) ? tpl_iter(c, v, &items) : 0;
     tv out = tpl_list_new(c, cnt);
     tv at = tpl_arg(c, n, UINT32_MAX, "attribute", tv_undef(NULL, 0));
     if (at.k != TV_UNDEF) {
@@ -284,8 +262,8 @@ static tv to_int(tpl_ctx *c, tv v, tv dflt)
 {
     if (v.k == TV_INT || v.k == TV_BOOL)
         return tv_int(v.u.i);
-    if (v.k == TV_FLOAT)
-        return isfinite(v.u.f) ? tv_int((int64_t)v.u.f) : dflt;
+    if (v.k == TV_FLOAT) /* in range: converting past int64 is undefined */
+        return v.u.f > -9.2e18 && v.u.f < 9.2e18 ? tv_int((int64_t)v.u.f) : dflt;
     if (v.k == TV_STR) {
         char buf[64];
         tv s = tpl_strip(v, NULL, 0, 3);
@@ -298,7 +276,7 @@ static tv to_int(tpl_ctx *c, tv v, tv dflt)
         if (!*end)
             return tv_int(i);
         double d = strtod(buf, &end);
-        if (!*end && isfinite(d))
+        if (!*end && d > -9.2e18 && d < 9.2e18)
             return tv_int((int64_t)d);
     }
     (void)c;
@@ -336,12 +314,12 @@ tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v)
         if (v.k == TV_FLOAT)
             return tv_float(fabs(v.u.f));
         if (v.k == TV_INT || v.k == TV_BOOL)
-            return tv_int(v.u.i < 0 ? -v.u.i : v.u.i);
+            return v.u.i == INT64_MIN ? tv_float(-(double)v.u.i) : tv_int(v.u.i < 0 ? -v.u.i : v.u.i);
         tpl_fail(c, "bad operand type for abs(): '%s'", tpl_kind_name(v));
-    case F_CAPITALIZE: return case_map(c, need_str(c, v), 2);
-    case F_TITLE: return case_map(c, need_str(c, v), 3);
-    case F_LOWER: return case_map(c, need_str(c, v), 0);
-    case F_UPPER: return case_map(c, need_str(c, v), 1);
+    case F_CAPITALIZE: return tpl_case(c, need_str(c, v), TPL_CAPITALIZE);
+    case F_TITLE: return tpl_case(c, need_str(c, v), TPL_JTITLE);
+    case F_LOWER: return tpl_case(c, need_str(c, v), TPL_LOWER);
+    case F_UPPER: return tpl_case(c, need_str(c, v), TPL_UPPER);
     case F_COUNT:
     case F_LENGTH: return tv_int(length(c, v));
     case F_D:
@@ -416,7 +394,8 @@ tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v)
     case F_LIST: {
         cnt = tpl_iter(c, v, &items);
         tv out = tpl_list_new(c, cnt);
-        memcpy(out.u.l->it, items, cnt * sizeof(tv));
+        if (cnt)
+            memcpy(out.u.l->it, items, cnt * sizeof(tv));
         return out;
     }
     case F_MAP: return map_filter(c, n, v);
@@ -510,8 +489,10 @@ tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v)
             if (acc.k == TV_FLOAT || x.k == TV_FLOAT)
                 acc = tv_float((acc.k == TV_FLOAT ? acc.u.f : (double)acc.u.i) +
                                (x.k == TV_FLOAT ? x.u.f : (double)x.u.i));
+            else if (__builtin_add_overflow(acc.u.i, x.u.i, &acc.u.i))
+                tpl_fail(c, "sum: integer overflow");
             else
-                acc = tv_int(acc.u.i + x.u.i);
+                acc.k = TV_INT;
         }
         return acc;
     }
@@ -557,13 +538,12 @@ tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v)
         out.u.l->n = k;
         return out;
     }
-    default: { /* F_WORDCOUNT: re.findall(r"\w+") with Unicode \w */
+    default: { /* F_WORDCOUNT: len(re.findall(r"\w+", s)) */
         tv s = need_str(c, v);
         int64_t words = 0;
         bool in = false;
-        for (size_t i = 0; i < s.n; i++) {
-            unsigned char ch = (unsigned char)s.u.s[i];
-            bool w = ch >= 0x80 || ch == '_' || (ch >= '0' && ch <= '9') || ((ch | 32) >= 'a' && (ch | 32) <= 'z');
+        for (size_t i = 0, k; i < s.n; i += k) {
+            bool w = tpl_is_word_char(s.u.s, s.n, i, &k);
             if (w && !in)
                 words++;
             in = w;

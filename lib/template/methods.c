@@ -5,8 +5,6 @@
 
 #include "tpl_int.h"
 
-tv tpl_str_case(tpl_ctx *c, tv s, int mode);
-tv tpl_str_replace(tpl_ctx *c, tv s, tv old, tv rep, int64_t count);
 
 #define IS(s) (nl == sizeof s - 1 && !memcmp(name, s, nl))
 
@@ -158,23 +156,13 @@ static tv str_method(tpl_ctx *c, tv s, const char *name, size_t nl, const tpl_no
         tpl_fail(c, "%.*s first arg must be str or a tuple of str, not %s", (int)nl, name, tpl_kind_name(a));
     }
     if (IS("upper"))
-        return tpl_str_case(c, s, 1);
+        return tpl_case(c, s, TPL_UPPER);
     if (IS("lower"))
-        return tpl_str_case(c, s, 0);
+        return tpl_case(c, s, TPL_LOWER);
     if (IS("capitalize"))
-        return tpl_str_case(c, s, 2);
-    if (IS("title")) { /* Python's: a letter after a non-letter starts a word */
-        tv r = tpl_str_case(c, s, 0);
-        char *w = (char *)r.u.s;
-        bool prev_letter = false;
-        for (size_t i = 0; i < r.n; i++) {
-            bool letter = (w[i] >= 'a' && w[i] <= 'z') || ((unsigned char)w[i] >= 0x80);
-            if (letter && !prev_letter && w[i] >= 'a' && w[i] <= 'z')
-                w[i] = (char)(w[i] - 32);
-            prev_letter = letter;
-        }
-        return r;
-    }
+        return tpl_case(c, s, TPL_CAPITALIZE);
+    if (IS("title"))
+        return tpl_case(c, s, TPL_PYTITLE);
     if (IS("replace")) {
         tv old = arg_str(c, call, 0, NULL), rep = arg_str(c, call, 1, NULL);
         tv cn = tpl_arg(c, call, 2, "count", tv_int(-1));

@@ -192,12 +192,23 @@ static tv unescape(P *p, const char *s, size_t n)
     return tv_str(o, (size_t)(w - o));
 }
 
-static int64_t parse_int(const char *s, size_t n)
+/* Python's ints are unbounded; past int64 a literal is refused rather
+ * than silently changed. */
+static bool parse_int(const char *s, size_t n, int64_t *out)
 {
     int64_t v = 0;
     for (size_t i = 0; i < n; i++)
-        if (s[i] != '_')
-            v = v * 10 + (s[i] - '0');
+        if (s[i] != '_' && (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, s[i] - '0', &v)))
+            return false;
+    *out = v;
+    return true;
+}
+
+static int64_t int_literal(P *p, const tpl_tok *t)
+{
+    int64_t v;
+    if (!parse_int(t->s, t->n, &v))
+        tplp_err(p, "integer literal too large: %.*s", t->s, t->n);
     return v;
 }
 
@@ -292,7 +303,7 @@ static tpl_node *parse_primary(P *p)
         }
     } else if (t->t == T_INT) {
         n = tplp_mk(p, N_CONST);
-        n->val = tv_int(parse_int(t->s, t->n));
+        n->val = tv_int(int_literal(p, t));
         p->i++;
     } else if (t->t == T_FLOAT) {
         n = tplp_mk(p, N_CONST);
@@ -335,7 +346,7 @@ static tpl_node *parse_subscript(P *p, tpl_node *obj)
         if (tplp_cur(p)->t == T_INT) { /* x.0 is x[0] */
             n->kind = N_ITEM;
             n->b = tplp_mk(p, N_CONST);
-            n->b->val = tv_int(parse_int(tplp_cur(p)->s, tplp_cur(p)->n));
+            n->b->val = tv_int(int_literal(p, tplp_cur(p)));
             p->i++;
             return n;
         }

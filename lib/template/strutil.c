@@ -1,21 +1,29 @@
 /* Strings as Python sees them: code points (len, index, iteration) and
  * Unicode whitespace (str.strip() and str.split() without arguments). */
 #include <string.h>
+#include <utf8proc.h>
 
 #include "tpl_int.h"
 
+/* Bytes of the character at s[i]. Input JSON is valid UTF-8, but a
+ * template source need not be: a bad sequence counts byte by byte. */
 static size_t cp_len(const char *s, size_t n, size_t i)
 {
     unsigned char b = (unsigned char)s[i];
-    size_t k = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
-    return i + k <= n ? k : n - i;
+    size_t k = b < 0x80 ? 1 : b >= 0xF8 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    if (i + k > n)
+        return 1;
+    for (size_t j = 1; j < k; j++)
+        if (((unsigned char)s[i + j] & 0xC0) != 0x80)
+            return 1;
+    return k;
 }
 
 size_t tpl_utf8_len(const char *s, size_t n)
 {
     size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    for (size_t i = 0; i < n; i += cp_len(s, n, i))
+        k++;
     return k;
 }
 
@@ -112,4 +120,66 @@ size_t tpl_iter(tpl_ctx *c, tv v, const tv **items)
         return 0;
     default: tpl_fail(c, "'%s' object is not iterable", tpl_kind_name(v));
     }
+}
+
+static bool is_cased(utf8proc_int32_t cp)
+{
+    utf8proc_category_t k = utf8proc_category(cp);
+    return k == UTF8PROC_CATEGORY_LU || k == UTF8PROC_CATEGORY_LL || k == UTF8PROC_CATEGORY_LT;
+}
+
+/* jinja2's title filter splits words at runs of -, whitespace, (, {, [, <. */
+static bool title_sep(utf8proc_int32_t cp)
+{
+    return cp == '-' || cp == '(' || cp == '{' || cp == '[' || cp == '<' || py_space((uint32_t)cp);
+}
+
+bool tpl_is_word_char(const char *s, size_t n, size_t i, size_t *clen)
+{
+    utf8proc_int32_t cp = (utf8proc_int32_t)decode(s, n, i, clen);
+    if (cp < 0x80)
+        return cp == '_' || (cp >= '0' && cp <= '9') || ((cp | 32) >= 'a' && (cp | 32) <= 'z');
+    /* Python's \w: alphabetic (L*) or numeric (N*) characters */
+    utf8proc_category_t k = utf8proc_category(cp);
+    return (k >= UTF8PROC_CATEGORY_LU && k <= UTF8PROC_CATEGORY_LO) ||
+           (k >= UTF8PROC_CATEGORY_ND && k <= UTF8PROC_CATEGORY_NO);
+}
+
+tv tpl_case(tpl_ctx *c, tv s, int mode)
+{
+    size_t mark = c->out->len;
+    bool prev_cased = false, word_start = true;
+    for (size_t i = 0, k = 0; i < s.n; k++) {
+        size_t len;
+        utf8proc_int32_t cp = (utf8proc_int32_t)decode(s.u.s, s.n, i, &len), m = cp;
+        int how = 0; /* 1 lower, 2 upper, 3 title */
+        switch (mode) {
+        case TPL_LOWER: how = 1; break;
+        case TPL_UPPER: how = 2; break;
+        case TPL_CAPITALIZE: how = k == 0 ? 3 : 1; break;
+        case TPL_PYTITLE:
+            how = prev_cased ? 1 : 3;
+            prev_cased = is_cased(cp);
+            break;
+        default: /* TPL_JTITLE: item[0].upper() + item[1:].lower() */
+            if (title_sep(cp)) {
+                word_start = true;
+            } else {
+                how = word_start ? 2 : 1;
+                word_start = false;
+            }
+        }
+        m = how == 1 ? utf8proc_tolower(cp) : how == 2 ? utf8proc_toupper(cp) : how == 3 ? utf8proc_totitle(cp) : cp;
+        if (cp == 0xDF && how >= 2) { /* Python's full mappings of ß */
+            tpl_put(c, c->out, how == 2 ? "SS" : "Ss", 2);
+        } else if (m == cp) {
+            tpl_put(c, c->out, s.u.s + i, len);
+        } else {
+            utf8proc_uint8_t b[4];
+            utf8proc_ssize_t w = utf8proc_encode_char(m, b);
+            tpl_put(c, c->out, b, (size_t)w);
+        }
+        i += len;
+    }
+    return tpl_buf_to_str(c, c->out, mark);
 }

@@ -60,7 +60,7 @@ bool tpl_test(tpl_ctx *c, const tpl_node *n, tv v)
             tpl_fail(c, "divisibleby needs integers");
         if (!arg.u.i)
             tpl_fail(c, "integer division or modulo by zero");
-        return v.u.i % arg.u.i == 0;
+        return arg.u.i == -1 || v.u.i % arg.u.i == 0;
     case T_EQ:
     case T_EQUALTO:
     case T_EQOP: return tpl_equal(v, arg);

@@ -29,6 +29,7 @@ typedef enum {
 
 #define TVF_TUPLE 0x1 /* a list that prints as a tuple */
 #define TVF_SAFE 0x2  /* a string marked safe (Markup) */
+#define TVF_MISSING_ATTR 0x4 /* undefined: s/n is an attribute a dict lacks */
 
 struct tpl_list;
 struct tpl_dict;
@@ -158,6 +159,8 @@ typedef struct tpl_ctx {
     int ctl;        /* 1 = break, 2 = continue pending */
     int depth;      /* macro call depth, capped */
     uint32_t line;  /* of the node being evaluated, for errors */
+    uint64_t steps, max_steps; /* statements run, and the budget */
+    int print_depth; /* nesting of values being printed (namespaces can cycle) */
     ts_err *err;
     int code;
     jmp_buf jb;     /* errors unwind to ts_template_render */
@@ -206,6 +209,12 @@ size_t tpl_utf8_len(const char *s, size_t n);
 bool tpl_is_space_at(const char *s, size_t n, size_t i, size_t *clen);
 tv tpl_strip(tv s, const char *chars, size_t nchars, int which);
 tv tpl_buf_to_str(tpl_ctx *c, ts_buf *b, size_t from);
+/* Case mapping by code point (Unicode simple mappings, plus ß -> SS). */
+enum { TPL_LOWER, TPL_UPPER, TPL_CAPITALIZE, TPL_PYTITLE, TPL_JTITLE };
+tv tpl_case(tpl_ctx *c, tv s, int mode);
+/* Python's \w at s[i] (letters, numbers, underscore). */
+bool tpl_is_word_char(const char *s, size_t n, size_t i, size_t *clen);
+tv tpl_str_replace(tpl_ctx *c, tv s, tv old, tv rep, int64_t count);
 
 /* filters, tests and methods (filters.c, tests.c, methods.c) */
 tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "tpl_int.h"
 
@@ -293,8 +294,30 @@ static void write_repr_str(tpl_ctx *c, ts_buf *b, const char *s, size_t n)
         } else if (ch < 0x20 || ch == 0x7f) {
             snprintf(e, sizeof e, "\\x%02x", ch);
             tpl_put(c, b, e, 4);
-        } else {
+        } else if (ch < 0x80) {
             tpl_put(c, b, s + i, 1);
+        } else {
+            /* repr escapes what str.isprintable() rejects: separators
+             * (other than space), controls, format characters, unassigned */
+            utf8proc_int32_t cp;
+            utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+            if (k <= 0) {
+                tpl_put(c, b, s + i, 1);
+                continue;
+            }
+            utf8proc_category_t cat = utf8proc_category(cp);
+            if (cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP ||
+                cat == UTF8PROC_CATEGORY_CC || cat == UTF8PROC_CATEGORY_CF || cat == UTF8PROC_CATEGORY_CS ||
+                cat == UTF8PROC_CATEGORY_CO || cat == UTF8PROC_CATEGORY_CN) {
+                char u[16];
+                int w = cp < 0x100 ? snprintf(u, sizeof u, "\\x%02x", (unsigned)cp)
+                        : cp < 0x10000 ? snprintf(u, sizeof u, "\\u%04x", (unsigned)cp)
+                                       : snprintf(u, sizeof u, "\\U%08x", (unsigned)cp);
+                tpl_put(c, b, u, (size_t)w);
+            } else {
+                tpl_put(c, b, s + i, (size_t)k);
+            }
+            i += (size_t)k - 1;
         }
     }
     tpl_put(c, b, &q, 1);
@@ -320,6 +343,8 @@ void tpl_write_str(tpl_ctx *c, ts_buf *b, tv v, bool repr)
         return;
     case TV_LIST: {
         bool tuple = v.fl & TVF_TUPLE;
+        if (++c->print_depth > 200)
+            tpl_fail(c, "value nested too deep to print");
         tpl_put(c, b, tuple ? "(" : "[", 1);
         for (size_t i = 0; i < v.u.l->n; i++) {
             if (i)
@@ -329,10 +354,13 @@ void tpl_write_str(tpl_ctx *c, ts_buf *b, tv v, bool repr)
         if (tuple && v.u.l->n == 1)
             tpl_put(c, b, ",", 1);
         tpl_put(c, b, tuple ? ")" : "]", 1);
+        c->print_depth--;
         return;
     }
     case TV_DICT:
     case TV_NS:
+        if (++c->print_depth > 200)
+            tpl_fail(c, "value nested too deep to print");
         if (v.k == TV_NS)
             tpl_put(c, b, "<Namespace ", 11);
         tpl_put(c, b, "{", 1);
@@ -344,6 +372,7 @@ void tpl_write_str(tpl_ctx *c, ts_buf *b, tv v, bool repr)
             tpl_write_str(c, b, v.u.d->vals[i], true);
         }
         tpl_put(c, b, v.k == TV_NS ? "}>" : "}", v.k == TV_NS ? 2 : 1);
+        c->print_depth--;
         return;
     case TV_MACRO: tpl_put(c, b, "<Macro>", 7); return;
     case TV_FUNC: tpl_put(c, b, "<function>", 10); return;
@@ -355,7 +384,8 @@ tv tpl_buf_to_str(tpl_ctx *c, ts_buf *b, size_t from)
 {
     size_t n = b->len - from;
     char *s = tpl_alloc(c, n);
-    memcpy(s, b->data + from, n);
+    if (n)
+        memcpy(s, b->data + from, n);
     b->len = from;
     return tv_str(s, n);
 }

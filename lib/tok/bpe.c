@@ -93,6 +93,14 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 /* Looks up one character (with the subword prefix / word suffix rules). */
 static int char_id(ts_tokenizer *t, const char *c, size_t n, bool first, bool last, uint32_t *id)
 {
+    if (t->bmp_id && n <= 3) {
+        size_t k = 0;
+        uint32_t cp = tk_utf8_next(c, n, &k);
+        if (t->bmp_id[cp] < 0)
+            return 0;
+        *id = (uint32_t)t->bmp_id[cp];
+        return 1;
+    }
     if ((first || !t->prefix) && (!last || !t->suffix))
         return tk_strmap_get(&t->vocab, c, n, id);
     char tmp[64];
@@ -239,6 +247,6 @@ int tk_bpe(ts_tokenizer *t, const char *s, size_t n, ts_tok_ids *out)
             return TS_ENOMEM;
 done:
     if (n <= 256)
-        tk_cache_put(&t->cache, s, n, out->ids + base, out->len - base);
+        tk_cache_put(&t->cache, s, n, out->len > base ? out->ids + base : NULL, out->len - base);
     return 0;
 }

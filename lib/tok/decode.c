@@ -38,6 +38,9 @@ static int tl_cat(toklist *l, const char *s, size_t n)
     return ts_buf_append(&l->text, s, n);
 }
 
+/* The text, never NULL (an empty list has no buffer yet). */
+static const char *tx(const toklist *l) { return l->text.data ? l->text.data : ""; }
+
 static void tl_free(toklist *l)
 {
     ts_buf_release(&l->text);
@@ -110,7 +113,7 @@ static int run_dec(const tk_dec *d, const toklist *in, toklist *o)
         ts_buf raw;
         ts_buf_init(&raw, 0);
         for (size_t i = 0; i < in->n && !rc; i++) {
-            const char *s = in->text.data + in->off[i];
+            const char *s = tx(in) + in->off[i];
             size_t n = in->len[i], j = 0, start = raw.len;
             bool mapped = true;
             while (j < n && !rc) {
@@ -135,7 +138,7 @@ static int run_dec(const tk_dec *d, const toklist *in, toklist *o)
         ts_buf pend;
         ts_buf_init(&pend, 0);
         for (size_t i = 0; i <= in->n && !rc; i++) {
-            const char *s = i < in->n ? in->text.data + in->off[i] : NULL;
+            const char *s = i < in->n ? tx(in) + in->off[i] : NULL;
             size_t n = i < in->n ? in->len[i] : 0;
             if (s && n == 6 && !memcmp(s, "<0x", 3) && s[5] == '>' && hexval(s[3]) >= 0 && hexval(s[4]) >= 0) {
                 rc = ts_buf_putc(&pend, (char)(hexval(s[3]) * 16 + hexval(s[4])));
@@ -158,11 +161,11 @@ static int run_dec(const tk_dec *d, const toklist *in, toklist *o)
     case TK_D_FUSE:
         rc = tl_add(o, "", 0);
         for (size_t i = 0; i < in->n && !rc; i++)
-            rc = tl_cat(o, in->text.data + in->off[i], in->len[i]);
+            rc = tl_cat(o, tx(in) + in->off[i], in->len[i]);
         return rc;
     case TK_D_STRIP:
         for (size_t i = 0; i < in->n && !rc; i++) {
-            const char *s = in->text.data + in->off[i];
+            const char *s = tx(in) + in->off[i];
             size_t a = 0, z = in->len[i];
             for (uint32_t k = 0; k < d->start && z - a >= d->alen && !memcmp(s + a, d->a, d->alen); k++)
                 a += d->alen;
@@ -174,7 +177,7 @@ static int run_dec(const tk_dec *d, const toklist *in, toklist *o)
     case TK_D_REPLACE:
     case TK_D_METASPACE:
         for (size_t i = 0; i < in->n && !rc; i++) {
-            const char *s = in->text.data + in->off[i];
+            const char *s = tx(in) + in->off[i];
             size_t n = in->len[i], j = 0;
             const char *to = d->kind == TK_D_REPLACE ? d->b : " ";
             size_t tolen = d->kind == TK_D_REPLACE ? d->blen : 1;
@@ -225,7 +228,7 @@ int ts_tokenizer_decode(const ts_tokenizer *t, const uint32_t *ids, size_t n, bo
         if (!t->ndec && i)
             rc = ts_buf_putc(out, ' ');
         if (!rc)
-            rc = ts_buf_append(out, l[cur].text.data + l[cur].off[i], l[cur].len[i]);
+            rc = ts_buf_append(out, tx(&l[cur]) + l[cur].off[i], l[cur].len[i]);
     }
     tl_free(&l[0]);
     tl_free(&l[1]);

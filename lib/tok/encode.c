@@ -133,6 +133,43 @@ int tk_added_find(const ts_tokenizer *t, const tk_trie *tr, const char *s, size_
     return 0;
 }
 
+#define META "\xE2\x96\x81" /* U+2581, SentencePiece's space */
+
+int tk_meta_split_init(ts_tokenizer *t)
+{
+    uint32_t meta;
+    bool cut_by_pretok = false;
+    for (size_t i = 0; i < t->npre; i++)
+        cut_by_pretok |= t->pre[i].kind == TK_P_METASPACE && t->pre[i].split;
+    if (t->lazy_bytes || t->ignore_merges || !t->bmp_id || cut_by_pretok ||
+        !tk_strmap_get(&t->vocab, META, 3, &meta)) {
+        free(t->meta_keep);
+        t->meta_keep = NULL;
+    }
+    return 0;
+}
+
+/* Runs the model on a piece, cut before "X▁" where tk_meta_split_init
+ * found that safe (X in the vocabulary, no merge across). */
+static int model_piece(ts_tokenizer *t, const char *s, size_t n, ts_tok_ids *out)
+{
+    if (!t->meta_keep)
+        return tk_bpe(t, s, n, out);
+    size_t start = 0, i = 0;
+    while (i < n) {
+        size_t j = i;
+        uint32_t x = tk_utf8_next(s, n, &j);
+        if (j + 3 <= n && !memcmp(s + j, META, 3) && x < 0x10000 && !t->meta_keep[x] && t->bmp_id[x] >= 0) {
+            int rc = tk_bpe(t, s + start, j - start, out);
+            if (rc)
+                return rc;
+            start = j;
+        }
+        i = j;
+    }
+    return tk_bpe(t, s + start, n - start, out);
+}
+
 /* Normalized text without added tokens: pre-tokenize and run the model. */
 static int encode_plain(ts_tokenizer *t, const char *s, size_t n, bool first, ts_tok_ids *out)
 {
@@ -140,7 +177,7 @@ static int encode_plain(ts_tokenizer *t, const char *s, size_t n, bool first, ts
     const char *b;
     int rc = tk_pretokenize(t, s, n, first, &which, &b);
     for (size_t i = 0; !rc && i < t->nspans[which]; i++)
-        rc = tk_bpe(t, b + t->spans[which][i].off, t->spans[which][i].len, out);
+        rc = model_piece(t, b + t->spans[which][i].off, t->spans[which][i].len, out);
     return rc;
 }
 
@@ -152,7 +189,7 @@ static int encode_segment(ts_tokenizer *t, const char *s, size_t n, bool first, 
     int rc = tk_normalize(t, s, n, &t->nbuf);
     if (rc)
         return rc;
-    const char *ns = t->nbuf.data;
+    const char *ns = t->nbuf.data ? t->nbuf.data : "";
     size_t nn = t->nbuf.len, pos = 0, ms, me, idx;
     while (tk_added_find(t, &t->trie_norm, ns, nn, pos, &ms, &me, &idx)) {
         if (ms > pos && (rc = encode_plain(t, ns + pos, ms - pos, first && pos == 0, out)))

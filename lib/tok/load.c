@@ -2,6 +2,7 @@
  * "a b" and ["a", "b"] forms, unk, byte fallback, ignore_merges) and the
  * added tokens. The normalizer, pre-tokenizer and decoder are read by
  * pipe.c. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,8 @@ static int load_merges(ts_tokenizer *t, const ts_json *merges, ts_err *err)
 {
     if (!ts_json_is(merges, TS_JSON_ARRAY))
         return ts_err_set(err, TS_ESCHEMA, "model.merges is not an array");
+    if (!(t->meta_keep = calloc(0x10000, 1)))
+        return TS_ENOMEM;
     char *tmp = NULL;
     size_t tmpcap = 0;
     int rc = 0;
@@ -82,6 +85,17 @@ static int load_merges(ts_tokenizer *t, const ts_json *merges, ts_err *err)
             break;
         }
         rc = tk_pairmap_put(&t->merges, tk_pair(ia, ib), r, in);
+        /* A merge joining "...X" to "▁..." makes cutting before "X▁" unsafe
+         * (see tk_meta_split_init). A symbol's text is its parts' texts
+         * joined, so the character before a cut ends the left symbol. */
+        if (bn >= 3 && !memcmp(b, "\xE2\x96\x81", 3) && an) {
+            size_t k = an - 1;
+            while (k > 0 && ((uint8_t)a[k] & 0xC0) == 0x80)
+                k--;
+            uint32_t x = tk_utf8_next(a, an, &k);
+            if (x < 0x10000)
+                t->meta_keep[x] = 1;
+        }
     }
     free(tmp);
     return rc;
@@ -193,7 +207,7 @@ static int load_added(ts_tokenizer *t, const ts_json *arr, ts_err *err)
             int rc = tk_normalize(t, s, n, &t->nbuf);
             if (rc)
                 return ts_err_set(err, rc, "added token %zu: %s", i, ts_strerror(rc));
-            s = t->nbuf.data;
+            s = t->nbuf.data ? t->nbuf.data : "";
             n = t->nbuf.len;
         }
         if (tk_trie_add(tr, s, n, (int32_t)i))
@@ -221,17 +235,24 @@ static int build_id_table(ts_tokenizer *t)
         t->id_len[a->id] = a->len;
         t->is_special[a->id] = a->special;
     }
-    if (t->lazy_bytes)
-        for (int b = 0; b < 256; b++) {
-            ts_buf m;
-            ts_buf_init(&m, 0);
-            uint32_t id;
-            char c = (char)b;
-            if (tk_bytes_to_unicode(&c, 1, &m))
-                return TS_ENOMEM;
-            t->byte_id[b] = tk_strmap_get(&t->vocab, m.data, m.len, &id) ? (int32_t)id : -1;
-            ts_buf_release(&m);
+    /* Single characters of the Basic Multilingual Plane by table: the
+     * model looks one up per character of every piece it has not cached. */
+    if (!t->prefix && !t->suffix) {
+        t->bmp_id = malloc(0x10000 * sizeof *t->bmp_id);
+        if (!t->bmp_id)
+            return TS_ENOMEM;
+        for (size_t i = 0; i < 0x10000; i++)
+            t->bmp_id[i] = -1;
+        for (size_t e = 0; e < t->vocab.n; e++) {
+            const char *s = t->vocab.blob + t->vocab.off[e];
+            size_t n = t->vocab.len[e], k = 0;
+            if (!n || n > 3 || tk_utf8_valid(s, n) != n)
+                continue;
+            uint32_t cp = tk_utf8_next(s, n, &k);
+            if (k == n && cp < 0x10000)
+                t->bmp_id[cp] = (int32_t)t->vocab.val[e];
         }
+    }
     return 0;
 }
 
@@ -267,7 +288,7 @@ int ts_tokenizer_load_json(const char *p, size_t n, ts_tokenizer **out, ts_err *
         rc = tk_load_pipeline(t, root, err);
     if (!rc)
         rc = load_added(t, ts_json_get(root, "added_tokens"), err);
-    if (!rc && (build_id_table(t) || tk_cache_init(&t->cache, 1u << 15)))
+    if (!rc && (build_id_table(t) || tk_meta_split_init(t) || tk_cache_init(&t->cache, 1u << 15)))
         rc = ts_err_set(err, TS_ENOMEM, "out of memory");
     ts_arena_release(&a);
     if (rc) {
@@ -291,8 +312,13 @@ int ts_tokenizer_load(const char *path, ts_tokenizer **out, ts_err *err)
         file = buf;
     }
     FILE *f = fopen(file, "rb");
-    if (!f)
-        return ts_err_set(err, TS_ENOENT, "cannot open %s", file);
+    if (!f) {
+        int en = errno;
+        ts_err_set(err, en == ENOENT ? TS_ENOENT : TS_EIO, "cannot open %s: %s", file, strerror(en));
+        if (err)
+            err->file = path;
+        return en == ENOENT ? TS_ENOENT : TS_EIO;
+    }
     ts_buf b;
     ts_buf_init(&b, (size_t)1 << 31);
     char chunk[65536];
@@ -323,6 +349,8 @@ void ts_tokenizer_free(ts_tokenizer *t)
     free(t->id_ptr);
     free(t->id_len);
     free(t->is_special);
+    free(t->bmp_id);
+    free(t->meta_keep);
     free(t->prefix);
     free(t->suffix);
     free(t->added);

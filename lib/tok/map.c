@@ -137,32 +137,22 @@ void tk_strmap_free(tk_strmap *m)
 static int pairmap_grow(tk_pairmap *m)
 {
     size_t ns = m->mask ? (m->mask + 1) * 2 : 1024;
-    uint64_t *k = malloc(ns * sizeof *k);
-    uint32_t *r = malloc(ns * sizeof *r), *v = malloc(ns * sizeof *v);
-    if (!k || !r || !v) {
-        free(k);
-        free(r);
-        free(v);
+    tk_pairslot *t = malloc(ns * sizeof *t);
+    if (!t)
         return TS_ENOMEM;
-    }
-    memset(k, 0xff, ns * sizeof *k);
+    for (size_t i = 0; i < ns; i++)
+        t[i].key = UINT64_MAX;
     if (m->mask)
         for (size_t j = 0; j <= m->mask; j++) {
-            if (m->keys[j] == UINT64_MAX)
+            if (m->slots[j].key == UINT64_MAX)
                 continue;
-            size_t i = mix64(m->keys[j]) & (ns - 1);
-            while (k[i] != UINT64_MAX)
+            size_t i = mix64(m->slots[j].key) & (ns - 1);
+            while (t[i].key != UINT64_MAX)
                 i = (i + 1) & (ns - 1);
-            k[i] = m->keys[j];
-            r[i] = m->rank[j];
-            v[i] = m->newid[j];
+            t[i] = m->slots[j];
         }
-    free(m->keys);
-    free(m->rank);
-    free(m->newid);
-    m->keys = k;
-    m->rank = r;
-    m->newid = v;
+    free(m->slots);
+    m->slots = t;
     m->mask = ns - 1;
     return 0;
 }
@@ -174,13 +164,11 @@ int tk_pairmap_put(tk_pairmap *m, uint64_t key, uint32_t rank, uint32_t newid)
     if ((m->n + 1) * 2 > m->mask + 1 && pairmap_grow(m))
         return TS_ENOMEM;
     size_t i = mix64(key) & m->mask;
-    while (m->keys[i] != UINT64_MAX && m->keys[i] != key)
+    while (m->slots[i].key != UINT64_MAX && m->slots[i].key != key)
         i = (i + 1) & m->mask;
-    if (m->keys[i] == UINT64_MAX)
+    if (m->slots[i].key == UINT64_MAX)
         m->n++;
-    m->keys[i] = key;
-    m->rank[i] = rank;
-    m->newid[i] = newid;
+    m->slots[i] = (tk_pairslot){key, rank, newid};
     return 0;
 }
 
@@ -190,15 +178,15 @@ int tk_pairmap_get(const tk_pairmap *m, uint64_t key, uint32_t *rank, uint32_t *
         return 0;
     size_t i = mix64(key) & m->mask;
     for (;;) {
-        uint64_t k = m->keys[i];
-        if (k == key) {
+        const tk_pairslot *s = &m->slots[i];
+        if (s->key == key) {
             if (rank)
-                *rank = m->rank[i];
+                *rank = s->rank;
             if (newid)
-                *newid = m->newid[i];
+                *newid = s->newid;
             return 1;
         }
-        if (k == UINT64_MAX)
+        if (s->key == UINT64_MAX)
             return 0;
         i = (i + 1) & m->mask;
     }
@@ -206,9 +194,7 @@ int tk_pairmap_get(const tk_pairmap *m, uint64_t key, uint32_t *rank, uint32_t *
 
 void tk_pairmap_free(tk_pairmap *m)
 {
-    free(m->keys);
-    free(m->rank);
-    free(m->newid);
+    free(m->slots);
     memset(m, 0, sizeof *m);
 }
 
@@ -277,7 +263,8 @@ void tk_cache_put(tk_cache *c, const char *k, size_t kn, const uint32_t *ids, si
     c->voff[e] = (uint32_t)c->vused;
     c->vlen[e] = (uint32_t)n;
     memcpy(c->keys + c->kused, k, kn);
-    memcpy(c->vals + c->vused, ids, n * sizeof *ids);
+    if (n)
+        memcpy(c->vals + c->vused, ids, n * sizeof *ids);
     c->kused += kn;
     c->vused += n;
     c->slots[i] = (uint32_t)e + 1;

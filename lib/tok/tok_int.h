@@ -29,9 +29,14 @@ void tk_strmap_free(tk_strmap *m);
 
 /* (left id, right id) -> (rank, merged id); later puts replace earlier
  * ones, as in the Rust HashMap the reference builds from the merge list. */
+typedef struct tk_pairslot {
+    uint64_t key; /* UINT64_MAX = empty */
+    uint32_t rank, newid;
+} tk_pairslot;
+/* One 16-byte slot per entry, so a probe touches one cache line: the merge
+ * loop spends most of its time here. */
 typedef struct tk_pairmap {
-    uint64_t *keys; /* UINT64_MAX = empty */
-    uint32_t *rank, *newid;
+    tk_pairslot *slots;
     size_t n, mask;
 } tk_pairmap;
 int tk_pairmap_put(tk_pairmap *m, uint64_t key, uint32_t rank, uint32_t newid);
@@ -131,6 +136,8 @@ struct ts_tokenizer {
     char *prefix, *suffix; /* continuing_subword_prefix, end_of_word_suffix (NULL = none) */
     size_t prefixlen, suffixlen;
     int32_t fallback_id[256]; /* <0xNN> ids, -1 when absent */
+    int32_t *bmp_id; /* code point < 0x10000 -> vocab id or -1 (no prefix/suffix); NULL = use the map */
+    uint8_t *meta_keep; /* see tk_meta_split_init; NULL = pieces are not cut at U+2581 */
     /* added tokens */
     tk_added *added;
     size_t nadded;
@@ -143,7 +150,6 @@ struct ts_tokenizer {
     tk_pre *pre;
     size_t npre;
     bool lazy_bytes; /* the last pre-tokenizer is ByteLevel: the model maps bytes itself */
-    int32_t byte_id[256]; /* vocab id of each byte's mapped character (lazy_bytes) */
     tk_dec *dec;
     size_t ndec;
     const char *dec_unsupported; /* decoder type we cannot run (decode fails), or NULL */
@@ -183,6 +189,14 @@ int tk_added_find(const ts_tokenizer *t, const tk_trie *tr, const char *s, size_
                   size_t *ms, size_t *me, size_t *idx);
 int tk_trie_add(tk_trie *tr, const char *s, size_t n, int32_t idx);
 void tk_trie_free(tk_trie *tr);
+/* SentencePiece-style models (Llama 2, Gemma) have no pre-tokenizer split:
+ * a whole text is one BPE piece, too long for the cache. When no merge can
+ * join a symbol ending in X to one starting with U+2581, cutting the piece
+ * before "X▁" changes no id; meta_keep marks the X (code points < 0x10000)
+ * before which a cut is NOT safe (filled while the merges load; dropped
+ * here unless the cut is sound and pays: no ignore_merges, no byte-level
+ * or Metaspace split, U+2581 in the vocabulary). */
+int tk_meta_split_init(ts_tokenizer *t);
 int tk_load_pipeline(ts_tokenizer *t, const void *root, ts_err *err);
 const char *tk_find(const char *h, size_t hn, const char *nd, size_t nn);
 bool tk_is_ws(uint32_t c); /* Unicode White_Space */

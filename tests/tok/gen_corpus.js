@@ -65,6 +65,7 @@ const codeBits = [
   'fn main() -> Result<(), Box<dyn Error>> { Ok(()) }\n',
   '$ ls -la /usr/lib | grep -E "^d" | wc -l\n',
   'x = [i**2 for i in range(10) if i % 3 == 0]  # squares\n',
+  '<ul> <li>one</li> </ul> <b>x</b>  </b>\n',  // Gemma merges ">" with "▁</" across a space
 ];
 const code = () => rep(1 + int(4), () => pick(codeBits)) + (rnd() < 0.3 ? '\n\n' : '');
 

@@ -3,7 +3,9 @@
  *   tokcheck decode TOKENIZER IN.jsonl   IN lines hold {"ids": [...]};
  *                                        prints {"dec": "..."} per line
  *   tokcheck bench TOKENIZER IN.jsonl R  encodes every {"text"} R times;
- *                                        prints "tokens N seconds S ids H"
+ *                                        prints "tokens N seconds S ids H":
+ *                                        tokens of one pass, the best pass's
+ *                                        time, FNV-1a 64 of the ids
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,10 +107,14 @@ int main(int argc, char **argv)
     } else if (!strcmp(argv[1], "bench")) {
         int reps = argc > 4 ? atoi(argv[4]) : 1;
         ts_tok_ids ids = {0};
+        /* The best pass counts: the machine is shared, and a pass that
+         * was interrupted says nothing about the code. */
         uint64_t tokens = 0, h = 1469598103934665603ull;
-        struct timespec t0, t1;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
-        for (int r = 0; r < reps && !rc; r++)
+        double best = 0;
+        for (int r = 0; r < reps && !rc; r++) {
+            struct timespec t0, t1;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            tokens = 0;
             for (size_t i = 0; i < nl; i++) {
                 const ts_json *s = ts_json_get(recs[i], "text");
                 ids.len = 0;
@@ -119,9 +125,12 @@ int main(int argc, char **argv)
                     for (size_t k = 0; k < ids.len; k++)
                         h = (h ^ ids.ids[k]) * 1099511628211ull;
             }
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        double sec = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-        printf("tokens %llu seconds %.4f ids %016llx\n", (unsigned long long)tokens, sec, (unsigned long long)h);
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            double sec = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+            if (r == 0 || sec < best)
+                best = sec;
+        }
+        printf("tokens %llu seconds %.4f ids %016llx\n", (unsigned long long)tokens, best, (unsigned long long)h);
         ts_tok_ids_release(&ids);
     } else {
         fprintf(stderr, "tokcheck: unknown mode %s\n", argv[1]);

@@ -296,3 +296,37 @@ TEST(export_len_preference)
     CHECK_STR(res.drop_rule, "length_prompt_over_max");
     ts_arena_release(&a);
 }
+
+/* Cutting a reply: always at a character, as long as the budget allows,
+ * for random mixes of 1- to 4-byte characters and every budget. */
+TEST(export_len_cut_is_longest_prefix_at_a_character)
+{
+    static const char *chars[] = {"a", "é", "한", "🙂", " "};
+    ts_arena a;
+    ts_arena_init(&a);
+    unsigned seed = 11;
+    for (int t = 0; t < 200; t++) {
+        ts_arena_reset(&a);
+        char text[512] = "", rec[1024];
+        size_t cps = 1 + lcg(&seed) % 40;
+        for (size_t i = 0; i < cps; i++)
+            strcat(text, chars[lcg(&seed) % 5]);
+        if (text[0] == ' ')
+            text[0] = 'x';
+        snprintf(rec, sizeof rec, "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"},"
+                                  "{\"role\":\"assistant\",\"content\":\"%s\"}]}", text);
+        ts_json *r = parse(&a, rec);
+        CHECK(r != NULL);
+        for (size_t max = 2; max <= cps; max++) {
+            ts_len_opts o = {.max = max, .mode = TS_LEN_TRUNCATE};
+            ts_len_result res;
+            CHECK_INT(ts_len_apply(&o, r, &a, &res), 0);
+            CHECK_INT(res.n, 1);
+            const ts_json *c = ts_json_get(msg(res.pieces[0], "messages", 1), "content");
+            CHECK(!memcmp(c->u.s, text, c->len));                     /* a prefix */
+            CHECK(c->len == strlen(text) || (text[c->len] & 0xC0) != 0x80); /* at a character */
+            CHECK_INT(ts_len_record(&o, res.pieces[0]), max);          /* as long as allowed */
+        }
+    }
+    ts_arena_release(&a);
+}

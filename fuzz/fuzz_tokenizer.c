@@ -1,0 +1,126 @@
+/* libFuzzer target: the tokenizer.json loader, encode and decode.
+ * Input byte 0 picks the mode:
+ *   even: the rest is "TOKENIZER-JSON \0 TEXT": load it (must load or fail
+ *         cleanly), then encode TEXT and decode the ids;
+ *   odd:  the rest is TEXT for two built-in tokenizers (a byte-level BPE
+ *         with the Llama 3 split regex, and a SentencePiece-style BPE with
+ *         byte fallback and added tokens): encode must succeed on valid
+ *         UTF-8, and the byte-level one must decode back to TEXT exactly. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tuneset/tokenizer.h"
+
+static ts_tokenizer *bytelevel, *spm;
+
+static size_t put_utf8(char *o, unsigned cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    o[0] = (char)(0xC0 | (cp >> 6));
+    o[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+}
+
+/* GPT-2's byte map, spelled out here so the target tests the library's. */
+static unsigned byte_char(int b)
+{
+    if ((b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF))
+        return (unsigned)b;
+    unsigned n = 0;
+    for (int k = 0; k < b; k++)
+        if (!((k >= '!' && k <= '~') || (k >= 0xA1 && k <= 0xAC) || (k >= 0xAE && k <= 0xFF)))
+            n++;
+    return 256 + n;
+}
+
+static void init(void)
+{
+    static char js[16384];
+    size_t k = (size_t)snprintf(js, sizeof js,
+        "{\"added_tokens\":[{\"id\":300,\"content\":\"<|eot|>\",\"special\":true,\"normalized\":false}],"
+        "\"normalizer\":null,\"pre_tokenizer\":{\"type\":\"Sequence\",\"pretokenizers\":["
+        "{\"type\":\"Split\",\"pattern\":{\"Regex\":\"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\\\r\\\\n\\\\p{L}\\\\p{N}]?\\\\p{L}+|"
+        "\\\\p{N}{1,3}| ?[^\\\\s\\\\p{L}\\\\p{N}]+[\\\\r\\\\n]*|\\\\s*[\\\\r\\\\n]+|\\\\s+(?!\\\\S)|\\\\s+\"},"
+        "\"behavior\":\"Isolated\",\"invert\":false},"
+        "{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"use_regex\":false}]},"
+        "\"decoder\":{\"type\":\"ByteLevel\"},\"model\":{\"type\":\"BPE\",\"ignore_merges\":true,\"vocab\":{");
+    for (int b = 0; b < 256; b++) {
+        char c[4];
+        size_t n = put_utf8(c, byte_char(b));
+        k += (size_t)snprintf(js + k, sizeof js - k, "%s\"%s%.*s\":%d", b ? "," : "",
+                              (b == '"' || b == '\\') ? "\\" : "", (int)n, c, b);
+    }
+    /* a few merges over "Ġthe" and "he" (Ġ is U+0120, the space) */
+    k += (size_t)snprintf(js + k, sizeof js - k,
+                          ",\"he\":256,\"\xC4\xA0t\":257,\"\xC4\xA0the\":258,\"ll\":259},"
+                          "\"merges\":[\"h e\",\"\xC4\xA0 t\",\"\xC4\xA0t he\",\"l l\"]}}");
+    ts_err e = TS_ERR_INIT;
+    if (ts_tokenizer_load_json(js, k, &bytelevel, &e)) {
+        fprintf(stderr, "fuzz_tokenizer: byte-level: %s\n", e.msg);
+        abort();
+    }
+    const char *sp =
+        "{\"added_tokens\":[{\"id\":0,\"content\":\"<unk>\",\"special\":true,\"normalized\":false},"
+        "{\"id\":8,\"content\":\"<s>\",\"special\":true,\"normalized\":false,\"rstrip\":true,\"lstrip\":true},"
+        "{\"id\":9,\"content\":\"ab\",\"special\":false,\"normalized\":true,\"single_word\":true}],"
+        "\"normalizer\":{\"type\":\"Sequence\",\"normalizers\":[{\"type\":\"NFKC\"},{\"type\":\"Prepend\",\"prepend\":\"\xE2\x96\x81\"},"
+        "{\"type\":\"Replace\",\"pattern\":{\"String\":\" \"},\"content\":\"\xE2\x96\x81\"}]},"
+        "\"pre_tokenizer\":{\"type\":\"Metaspace\",\"replacement\":\"\xE2\x96\x81\",\"prepend_scheme\":\"first\",\"split\":true},"
+        "\"decoder\":{\"type\":\"Sequence\",\"decoders\":[{\"type\":\"Replace\",\"pattern\":{\"String\":\"\xE2\x96\x81\"},"
+        "\"content\":\" \"},{\"type\":\"ByteFallback\"},{\"type\":\"Fuse\"},{\"type\":\"Strip\",\"content\":\" \",\"start\":1,\"stop\":0}]},"
+        "\"model\":{\"type\":\"BPE\",\"unk_token\":\"<unk>\",\"fuse_unk\":true,\"byte_fallback\":true,"
+        "\"vocab\":{\"<unk>\":0,\"a\":1,\"b\":2,\"\xE2\x96\x81\":3,\"<0x41>\":4,\"<0xC3>\":5,\"<0xA9>\":6,\"\xE2\x96\x81" "a\":7},"
+        "\"merges\":[[\"\xE2\x96\x81\",\"a\"]]}}";
+    if (ts_tokenizer_load_json(sp, strlen(sp), &spm, &e)) {
+        fprintf(stderr, "fuzz_tokenizer: spm: %s\n", e.msg);
+        abort();
+    }
+}
+
+static void encode_decode(ts_tokenizer *t, const char *s, size_t n, bool must_round_trip)
+{
+    ts_tok_ids v = {0};
+    int rc = ts_tokenizer_encode(t, s, n, &v);
+    if (rc == 0) {
+        ts_buf b;
+        ts_buf_init(&b, 0);
+        if (ts_tokenizer_decode(t, v.ids, v.len, false, &b) == 0 && must_round_trip &&
+            (b.len != n || (n && memcmp(b.data, s, n))))
+            abort();
+        ts_buf_release(&b);
+    } else if (must_round_trip && rc != TS_EUTF8) {
+        abort();
+    }
+    ts_tok_ids_release(&v);
+}
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+    if (!bytelevel)
+        init();
+    if (size < 1)
+        return 0;
+    const char *p = (const char *)data + 1;
+    size_t n = size - 1;
+    if (data[0] & 1) {
+        encode_decode(bytelevel, p, n, true);
+        encode_decode(spm, p, n, false);
+        return 0;
+    }
+    const char *z = memchr(p, 0, n);
+    size_t jn = z ? (size_t)(z - p) : n;
+    ts_tokenizer *t = NULL;
+    ts_err e = TS_ERR_INIT;
+    if (ts_tokenizer_load_json(p, jn, &t, &e) == 0) {
+        if (z)
+            encode_decode(t, z + 1, n - jn - 1, false);
+        ts_tokenizer_free(t);
+    } else if (t) {
+        abort(); /* a failed load leaves *out NULL */
+    }
+    return 0;
+}
