@@ -25,8 +25,6 @@ static const cli_cmd commands[] = {
     {"stats", cmd_stats, "counts, turns, lengths, languages, categories, score gaps and duplicates"},
     {"render", cmd_render, "render conversations with a chat template (tokenizer_config.json or a built-in) into text"},
     {"export", cmd_export, "write records for a trainer: trl, llamafactory, axolotl, openai, alpaca, sharegpt"},
-    {"export", cmd_export, "write records for a trainer: trl, llamafactory, axolotl, openai, alpaca, sharegpt"},
-    {"render", cmd_render, "render conversations with a chat template (tokenizer_config.json or a built-in) into text"},
     {"parquet", cmd_parquet, "show a Parquet file's schema (parquet schema FILE) or row groups (parquet meta FILE)"},
     {"votes", cmd_votes, "preference pairs from Reddit votes (SHP's method): posts + comments -> pairs"},
     {"validate", cmd_validate, "check records against the canonical shapes; exit 0 only if all pass"},
