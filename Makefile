@@ -3,19 +3,20 @@
 # No configure step: dependencies are found with pkg-config.
 
 CC       ?= cc
-PKGS     := zlib libzstd snappy liblz4 libexttextcat yaml-0.1 libutf8proc libpcre2-8 libcurl sqlite3
 BUILD    ?= build
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
+# One source list and one package list, shared by the CLI, the tests, the
+# benchmarks and the fuzzers.
+include lib/sources.mk
+PKGS     := $(LIB_PKGS)
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 DEFS     := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 $(CFLAGS) $(WARN) $(DEFS) -Iinclude -fPIC $(PKG_CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS     = $(PKG_LIBS) -lcld2 -lstdc++ -lm $(EXTRA_LDLIBS)
+LDLIBS     = $(PKG_LIBS) $(LIB_EXTRA_LIBS) -lm $(EXTRA_LDLIBS)
 
-# One source list, shared by the CLI, the tests, the benchmarks and fuzzers.
-include lib/sources.mk
 
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(LIB_CXX_SRCS:%.cc=$(BUILD)/%.o)
 CLI_SRCS  := $(wildcard src/*.c)

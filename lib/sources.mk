@@ -1,3 +1,8 @@
+# The Debian packages the library links (found with pkg-config), and the
+# libraries without a .pc file. The Makefile and fuzz/fuzz.mk share them.
+LIB_PKGS := zlib libzstd snappy liblz4 libexttextcat yaml-0.1 libutf8proc libpcre2-8 libcurl sqlite3
+LIB_EXTRA_LIBS := -lcld2 -lstdc++
+
 # The library's sources, by layer (arrows point down only: see docs/design.md).
 LIB_SRCS := \
   $(wildcard lib/core/*.c) \
