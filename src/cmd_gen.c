@@ -9,6 +9,7 @@
 #define GEN_SUBCOMMANDS(X)                                                                          \
     X("respond", gen_respond, "fill the assistant turn of prompt-only records (n samples each)")   \
     X("self-instruct", gen_self_instruct, "Alpaca's Self-Instruct: new tasks from seed tasks, ROUGE-L filtered") \
+    X("augment", gen_augment, "rewrite records: paraphrase, deepen/broaden (Evol-Instruct), translate")  \
     /* one line per generator above this comment */
 
 #define GEN_DECLARE(name, fn, summary) int fn(int argc, char **argv);
