@@ -10,6 +10,7 @@
     X("respond", gen_respond, "fill the assistant turn of prompt-only records (n samples each)")   \
     X("self-instruct", gen_self_instruct, "Alpaca's Self-Instruct: new tasks from seed tasks, ROUGE-L filtered") \
     X("augment", gen_augment, "rewrite records: paraphrase, deepen/broaden (Evol-Instruct), translate")  \
+    X("simulate", gen_simulate, "UltraChat's simulated chats: a model plays the user, another the assistant") \
     /* one line per generator above this comment */
 
 #define GEN_DECLARE(name, fn, summary) int fn(int argc, char **argv);
