@@ -553,8 +553,12 @@ int gen_simulate(int argc, char **argv)
         ts_buf_printf(&stats, "\"openers\":%zu,\"requests_failed\":%llu,", o.n, (unsigned long long)s.failed);
         llm_cli_stats_text(s.llm, &stats);
         if (s.llm_assistant != s.llm) {
-            ts_buf_printf(&stats, ",\"assistant_");
-            llm_cli_stats_text(s.llm_assistant, &stats);
+            /* The same object under its own name: "llm":{...} -> "assistant_llm":{...}. */
+            ts_buf t;
+            ts_buf_init(&t, 0);
+            if (!llm_cli_stats_text(s.llm_assistant, &t) && t.len > 5)
+                ts_buf_printf(&stats, ",\"assistant_%.*s", (int)(t.len - 1), t.data + 1);
+            ts_buf_release(&t);
         }
         ts_buf_putc(&stats, 0);
         r.extra_stats = stats.data;
