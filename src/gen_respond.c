@@ -104,6 +104,8 @@ static void on_reply(void *ctx, uint64_t tag, const ts_llm_reply *rep)
     it->left--;
     if (rep->err.code || !rep->n_choices) {
         s->err = rep->err;
+        if (rep->err.code == TS_EBUDGET)
+            it->budget = true; /* queued, then refused: not a failure */
         if (!rep->err.code)
             ts_err_set(&s->err, TS_ENET, "the reply has no choices");
         return;
@@ -519,8 +521,11 @@ int gen_respond(int argc, char **argv)
                   (unsigned long long)x.failed_samples, (unsigned long long)x.budget_cut);
     llm_cli_stats_text(llm, &extra);
     r.extra_stats = extra.data;
-    if (x.failed_prompts && !r.exit_code)
+    if (x.failed_prompts && !r.exit_code) {
+        /* Failed requests are reported, the completed work is kept. */
         r.exit_code = EXIT_DATA;
+        r.keep_output_on_data_error = true;
+    }
     rc = run_end(&r);
     if (!c.quiet) {
         llm_cli_summary(llm);

@@ -46,6 +46,7 @@ run_suite() { # title log-name script
   echo "$p passed, $f failed ($2)"
   total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
 }
+run_suite "the LLM client and gen respond against the test server (tests/llm)" llm tests/llm/run.sh
 if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
   run_suite "Parquet interoperability with DuckDB (tests/interop)" interop tests/interop/run.sh
 else

@@ -35,6 +35,8 @@ int llm_request_prepare(const char *req, size_t len, const char *model, char **b
     ts_buf b;
     ts_buf_init(&b, 0);
     rc = ts_json_write(&b, root);
+    if (!rc && !(rc = ts_buf_putc(&b, 0)))
+        b.len--; /* NUL-terminated for callers that print it */
     uint64_t reply = LLM_DEFAULT_REPLY_TOKENS;
     int64_t mt, n = 1;
     if (!ts_json_int64(ts_json_get(root, "max_tokens"), &mt) && mt > 0)

@@ -20,6 +20,7 @@
 
 typedef struct conn {
     ts_buf body;
+    double due; /* when a delayed reply is due */
     srv_answer ans;
     int phase; /* 0 receiving, 1 suspended, 2 ready to answer */
     bool is_post;
@@ -181,13 +182,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (k->ans.delay_ms) {
             k->phase = 1;
             MHD_suspend_connection(c);
-            heap_push((timed){now_s() + k->ans.delay_ms / 1000.0, c, k});
+            k->due = now_s() + k->ans.delay_ms / 1000.0;
+            heap_push((timed){k->due, c, k});
             return MHD_YES;
         }
         k->phase = 2;
     }
     if (k->phase == 1)
         return MHD_YES; /* woken before the timer: keep waiting */
+    if (k->due > 0)
+        srv_note_lateness(now_s() - k->due);
     if (k->ans.drop)
         return MHD_NO; /* closes the connection: the client sees nothing */
     return send_buf(c, k->ans.status, &k->ans.body, k->ans.retry_after);

@@ -28,6 +28,10 @@ void srv_answer_request(const char *body, size_t len, unsigned latency_ms, srv_a
 /* {"requests": N, "by_body_hash": {"<fnv1a-64 hex>": n, ...}} */
 void srv_stats_json(ts_buf *out);
 
+/* Records how late a delayed reply went out (seconds), for /stats: the
+ * benchmark shows the server kept its latency. */
+void srv_note_lateness(double late);
+
 /* FNV-1a 64 of the body, as the keys of by_body_hash. */
 uint64_t srv_body_hash(const char *p, size_t n);
 

@@ -34,6 +34,18 @@ typedef struct counter_map {
 
 static counter_map by_body, by_fault;
 static uint64_t total_requests;
+static double late_sum, late_max;
+static uint64_t late_n;
+
+void srv_note_lateness(double late)
+{
+    pthread_mutex_lock(&mu);
+    late_sum += late;
+    late_n++;
+    if (late > late_max)
+        late_max = late;
+    pthread_mutex_unlock(&mu);
+}
 
 static uint64_t *map_slot(counter_map *m, uint64_t key)
 {
@@ -327,7 +339,8 @@ done:
 void srv_stats_json(ts_buf *out)
 {
     pthread_mutex_lock(&mu);
-    ts_buf_printf(out, "{\"requests\":%llu,\"by_body_hash\":{", (unsigned long long)total_requests);
+    ts_buf_printf(out, "{\"requests\":%llu,\"late_ms_avg\":%.3f,\"late_ms_max\":%.3f,\"by_body_hash\":{",
+                  (unsigned long long)total_requests, late_n ? late_sum / (double)late_n * 1e3 : 0.0, late_max * 1e3);
     bool first = true;
     for (size_t i = 0; i < by_body.cap; i++)
         if (by_body.keys[i]) {

@@ -1,0 +1,94 @@
+#!/bin/sh
+# The LLM client benchmark: `tuneset gen respond` (with its SQLite cache,
+# as recommended) against build/llm_test_server on the other core.
+#   1. --latency-ms 100, --concurrency 256: req/s against the ideal
+#      256 / 0.1 s = 2,560 (target >= 95%), and the client's RSS sampled
+#      while it runs: RSS at 10k requests vs at the end (target: flat).
+#   2. no latency, client pinned to one core (taskset), concurrency 64:
+#      req/s (target >= 2,000).
+# Knobs: BENCH_LLM_REQUESTS (default 50000) for run 1, BENCH_LLM_FAST
+# (default 20000) for run 2, TUNESET, BENCH_DIR (default bench/data).
+# Prints PASS/MISS per target; exit 1 when a run failed, 2 on bad setup.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+N=${BENCH_LLM_REQUESTS:-50000}
+NF=${BENCH_LLM_FAST:-20000}
+TUNESET=${TUNESET:-build/tuneset}
+SRV=${BENCH_LLM_SERVER:-build/llm_test_server}
+DIR=${BENCH_DIR:-bench/data}/llm
+[ -x "$TUNESET" ] || { echo "bench: $TUNESET not found: run make" >&2; exit 2; }
+[ -x "$SRV" ] || make -s build/llm_test_server >/dev/null || exit 2
+mkdir -p "$DIR" || exit 2
+PIN_C= PIN_S=
+if command -v taskset >/dev/null 2>&1 && taskset -c 1 true 2>/dev/null; then
+  PIN_C="taskset -c 0" PIN_S="taskset -c 1"
+fi
+SPID=
+trap '[ -n "$SPID" ] && kill $SPID 2>/dev/null; rm -f "$DIR"/*.sqlite*' EXIT
+echo '{"match": "", "reply": "a short reply to {{last}}"}' > "$DIR/rules.jsonl"
+python3 -c "
+import json, sys
+for i in range(int(sys.argv[1])): print(json.dumps({'id': 'bench/%d' % i, 'prompt': 'benchmark prompt number %d: say something' % i}))" \
+  $((N > NF ? N : NF)) > "$DIR/prompts.jsonl"
+
+# server LATENCY: (re)starts the server on its own core.
+server() {
+  [ -n "$SPID" ] && kill $SPID 2>/dev/null
+  rm -f "$DIR/port"
+  $PIN_S nice "$SRV" --rules "$DIR/rules.jsonl" --latency-ms "$1" --port-file "$DIR/port" >/dev/null &
+  SPID=$!
+  while [ ! -s "$DIR/port" ]; do sleep 0.05; done
+  PORT=$(cat "$DIR/port")
+}
+sreq() { curl -s "http://127.0.0.1:$PORT/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['requests'])"; }
+now() { date +%s.%N; }
+
+# --- 1. 100 ms latency, 256 in flight ------------------------------------
+server 100
+rm -f "$DIR/c1.sqlite"*
+head -n "$N" "$DIR/prompts.jsonl" > "$DIR/p1.jsonl"
+t0=$(now)
+nice $TUNESET gen respond "$DIR/p1.jsonl" -o "$DIR/out1.jsonl" --endpoint "http://127.0.0.1:$PORT" \
+  --concurrency 256 --cache "$DIR/c1.sqlite" -q &
+CPID=$!
+: > "$DIR/rss.log"
+while kill -0 $CPID 2>/dev/null; do
+  rss=$(awk '/VmRSS/ {print $2}' /proc/$CPID/status 2>/dev/null)
+  [ -n "$rss" ] && echo "$(sreq) $rss" >> "$DIR/rss.log"
+  sleep 0.5
+done
+wait $CPID
+rc1=$?
+t1=$(now)
+python3 - "$t0" "$t1" "$N" "$DIR/rss.log" "$rc1" <<'PY'
+import sys
+t0, t1, n, log, rc = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+rate = n / (t1 - t0)
+print("llm 100 ms latency, concurrency 256: %d requests in %.2f s = %.0f req/s; ideal 2560; ratio %.3f  %s (target >= 0.95)"
+      % (n, t1 - t0, rate, rate / 2560, "PASS" if rate / 2560 >= 0.95 else "MISS"))
+rows = [tuple(map(int, l.split())) for l in open(log) if len(l.split()) == 2]
+at10 = next((r for q, r in rows if q >= 10000), None)
+end = rows[-1][1] if rows else None
+if at10 and end:
+    print("llm RSS at 10k requests %.1f MB, at %dk %.1f MB; ratio %.2f  %s (target: flat, <= 1.10)"
+          % (at10 / 1024, rows[-1][0] // 1000, end / 1024, end / at10, "PASS" if end / at10 <= 1.10 else "MISS"))
+if rc:
+    print("llm run 1 failed: exit %d" % rc)
+PY
+
+# --- 2. no latency, one core ---------------------------------------------
+server 0
+rm -f "$DIR/c2.sqlite"*
+head -n "$NF" "$DIR/prompts.jsonl" > "$DIR/p2.jsonl"
+t0=$(now)
+$PIN_C nice $TUNESET gen respond "$DIR/p2.jsonl" -o "$DIR/out2.jsonl" --endpoint "http://127.0.0.1:$PORT" \
+  --concurrency 64 --cache "$DIR/c2.sqlite" -q
+rc2=$?
+t1=$(now)
+python3 -c "
+import sys
+n, dt = int(sys.argv[1]), float(sys.argv[3]) - float(sys.argv[2])
+print('llm no latency, one core%s: %d requests in %.2f s = %.0f req/s; target 2000; ratio %.2f  %s'
+      % (sys.argv[4], n, dt, n / dt, n / dt / 2000, 'PASS' if n / dt >= 2000 else 'MISS'))" "$NF" "$t0" "$t1" \
+  "$([ -n "$PIN_C" ] && echo ' (taskset)' || echo ' (not pinned: no taskset)')"
+[ $rc1 -eq 0 ] && [ $rc2 -eq 0 ]

@@ -1,0 +1,185 @@
+#!/bin/sh
+# The LLM client and `tuneset gen respond` against the in-tree test server
+# (build/llm_test_server): the happy path, every fault type, a fault that
+# never clears, budgets, two endpoints, a run killed with SIGKILL and
+# resumed from the cache, and the cache shared across endpoints.
+# usage: tests/llm/run.sh [BUILD]; the last line is "N passed, N failed".
+BUILD=${1:-build}
+cd "$(dirname "$0")/../.." || exit 2
+ROOT=$(pwd)
+TS="$ROOT/$BUILD/tuneset"
+SRV="$ROOT/$BUILD/llm_test_server"
+F="$ROOT/tests/fixtures/llm"
+[ -x "$SRV" ] || make -s BUILD="$BUILD" "$BUILD/llm_test_server" >/dev/null || exit 2
+T=$(mktemp -d)
+PIDS=
+cleanup() {
+  for p in $PIDS; do kill "$p" 2>/dev/null; done
+  rm -rf "$T"
+}
+trap cleanup EXIT
+pass=0
+failn=0
+ok() { pass=$((pass + 1)); echo "ok $1"; }
+bad() { failn=$((failn + 1)); echo "FAIL $1: $2"; }
+
+# start NAME RULES [server options]: starts a server, sets $PORT.
+start() {
+  name=$1 rules=$2
+  shift 2
+  rm -f "$T/$name.port"
+  "$SRV" --rules "$rules" --port-file "$T/$name.port" "$@" >/dev/null 2>"$T/$name.srvlog" &
+  PIDS="$PIDS $!"
+  i=0
+  while [ ! -s "$T/$name.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+  PORT=$(cat "$T/$name.port")
+}
+# requests PORT: the server's request count.
+requests() { curl -s "http://127.0.0.1:$1/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['requests'])"; }
+jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+now() { python3 -c "import time; print(time.time())"; }
+# gen ARGS...: runs gen respond, keeping stderr in $T/err and the exit code in $RC.
+gen() { "$TS" gen respond "$@" 2>"$T/err"; RC=$?; }
+
+# --- usage ----------------------------------------------------------------
+"$TS" gen --help | grep -q "respond" && "$TS" gen respond --help | grep -q -- "--endpoint URL" \
+  && ok "gen --help lists respond; respond --help lists the LLM options" || bad help "no respond in help"
+env -u OPENAI_BASE_URL "$TS" gen respond "$F/prompts.jsonl" -o "$T/x.jsonl" 2>"$T/err"
+[ $? -eq 2 ] && grep -q "no endpoint" "$T/err" && ok "no endpoint: exit 2" || bad noendpoint "$(cat "$T/err")"
+
+# --- happy path -------------------------------------------------------------
+start main "$F/rules.jsonl"
+MAIN=$PORT
+gen "$F/prompts.jsonl" -o "$T/happy.jsonl" --endpoint "http://127.0.0.1:$MAIN" --cache "$T/happy.sqlite" \
+  --stats "$T/happy.stats" -q
+if [ $RC -eq 0 ] && cmp -s "$T/happy.jsonl" "$F/respond.expected.jsonl" &&
+   "$TS" validate "$T/happy.jsonl" -q && [ "$(jget "$T/happy.stats" "d['llm']['requests'], d['read'], d['written'], d['dropped']['already_answered']")" = "5 6 5 1" ]; then
+  ok "happy path: expected output, valid records, counts add up"
+else bad happy "rc $RC; $(cat "$T/err"); $(diff "$T/happy.jsonl" "$F/respond.expected.jsonl" | head -5)"; fi
+
+# OPENAI_BASE_URL as the endpoint; the rerun is answered from the cache.
+OPENAI_BASE_URL="http://127.0.0.1:$MAIN/v1" gen "$F/prompts.jsonl" -o "$T/happy2.jsonl" --cache "$T/happy.sqlite" \
+  --stats "$T/happy2.stats" -q
+[ $RC -eq 0 ] && cmp -s "$T/happy2.jsonl" "$F/respond.expected.jsonl" &&
+  [ "$(jget "$T/happy2.stats" "d['llm']['requests'], d['llm']['cache_hits']")" = "0 5" ] \
+  && ok "rerun over the cache sends nothing (OPENAI_BASE_URL)" || bad rerun "rc $RC $(cat "$T/happy2.stats")"
+
+# --n and --reasoning
+gen "$F/prompts.jsonl" -o "$T/n3.jsonl" --endpoint "http://127.0.0.1:$MAIN" --n 3 --reasoning -q
+if [ $RC -eq 0 ] && [ "$(wc -l < "$T/n3.jsonl")" -eq 15 ] &&
+   [ "$(grep '"p/2#' "$T/n3.jsonl" | python3 -c "import json,sys; print(','.join(json.loads(l)['messages'][-1]['content'] for l in sys.stdin))")" = "2,3,5" ] &&
+   grep '"p/6#0"' "$T/n3.jsonl" | grep -qF '{"role":"assistant","content":"4","reasoning_content":"2 plus 2 is 4."}'; then
+  ok "--n 3: three samples by seed, ids <id>#k; --reasoning splits <think>"
+else bad n3 "rc $RC $(head -c 600 "$T/n3.jsonl")"; fi
+
+# --- faults: each clears after `times`, everything completes ---------------
+for fault in 429 500 malformed truncated drop slow; do
+  extra=
+  [ $fault = slow ] && extra="--timeout 0.5"
+  printf '{"match": "", "fault": "%s", "times": 2, "retry_after": 1, "delay_ms": 3000}\n' $fault > "$T/f_$fault.rules"
+  cat "$F/rules.jsonl" >> "$T/f_$fault.rules"
+  start "f_$fault" "$T/f_$fault.rules"
+  t0=$(now)
+  gen "$F/prompts.jsonl" -o "$T/f_$fault.jsonl" --endpoint "http://127.0.0.1:$PORT" --stats "$T/f_$fault.stats" \
+    -q $extra
+  t1=$(now)
+  r=$(jget "$T/f_$fault.stats" "d['llm']['requests'], d['llm']['retries'], d['llm']['failed']")
+  slow_ok=1
+  # Retry-After: 1 is honoured: two retries wait at least a second each.
+  [ $fault = 429 ] && python3 -c "import sys; sys.exit(0 if $t1 - $t0 >= 2 else 1)" || [ $fault != 429 ] || slow_ok=0
+  if [ $RC -eq 0 ] && cmp -s "$T/f_$fault.jsonl" "$F/respond.expected.jsonl" && [ "$r" = "15 10 0" ] && [ $slow_ok = 1 ]; then
+    ok "fault $fault x2 per request: retried, all completed ($r)"
+  else bad "fault_$fault" "rc $RC, requests/retries/failed $r, $(head -c 300 "$T/err")"; fi
+done
+
+# A fault that never clears: that item is rejected with its error, the run goes on, exit 1.
+{ echo '{"match": "prime", "fault": "500"}'; cat "$F/rules.jsonl"; } > "$T/never.rules"
+start never "$T/never.rules"
+gen "$F/prompts.jsonl" -o "$T/never.jsonl" --endpoint "http://127.0.0.1:$PORT" --max-attempts 3 \
+  --rejects "$T/never.rej" --stats "$T/never.stats"
+c=$(jget "$T/never.stats" "d['read'], d['written'], d['dropped_total'], d['rejected'], d['llm']['requests']")
+if [ $RC -eq 1 ] && [ "$c" = "6 4 1 1 7" ] && grep -q '"line":2' "$T/never.rej" &&
+   grep -q 'HTTP 500' "$T/never.rej" && grep -q 'after 3 attempts' "$T/never.rej" &&
+   [ "$(grep -v '"p/2"' "$F/respond.expected.jsonl" | cmp - "$T/never.jsonl" && echo same)" = same ]; then
+  ok "fault that never clears: item rejected (line 2, HTTP 500 after 3 attempts), others written, exit 1"
+else bad never "rc $RC counts $c; $(cat "$T/never.rej" 2>/dev/null | head -c 300)"; fi
+
+# --- budget: stops cleanly, a rerun with more budget finishes identically ---
+python3 -c "
+import json
+for i in range(40): print(json.dumps({'id': 'b/%d' % i, 'prompt': 'budget prompt %d' % i}))" > "$T/b.jsonl"
+gen "$T/b.jsonl" -o "$T/b_ref.jsonl" --endpoint "http://127.0.0.1:$MAIN" -q
+gen "$T/b.jsonl" -o "$T/b1.jsonl" --endpoint "http://127.0.0.1:$MAIN" --cache "$T/b.sqlite" --max-requests 10 \
+  --concurrency 4 --stats "$T/b1.stats"
+c=$(jget "$T/b1.stats" "d['written'], d['llm']['requests'], d['dropped'].get('llm_budget', 0), d['read']")
+gen "$T/b.jsonl" -o "$T/b2.jsonl" --endpoint "http://127.0.0.1:$MAIN" --cache "$T/b.sqlite" --stats "$T/b2.stats" -q
+c2=$(jget "$T/b2.stats" "d['llm']['requests'], d['llm']['cache_hits']")
+if grep -q "budget reached" "$T/err" || true; then :; fi
+if [ "$c" = "10 10 1 11" ] && [ "$c2" = "30 10" ] && cmp -s "$T/b2.jsonl" "$T/b_ref.jsonl" &&
+   head -n 10 "$T/b_ref.jsonl" | cmp -s - "$T/b1.jsonl"; then
+  ok "--max-requests 10: stops after 10 written; rerun sends the other 30 and matches"
+else bad budget "first $c, rerun $c2"; fi
+gen "$T/b.jsonl" -o "$T/bt.jsonl" --endpoint "http://127.0.0.1:$MAIN" --max-tokens 20 --concurrency 1 \
+  --stats "$T/bt.stats" -q
+c=$(jget "$T/bt.stats" "d['written'] < 40 and d['written'] >= 1 and d['llm']['budget_refused'] >= 1")
+[ $RC -eq 0 ] && [ "$c" = True ] && ok "--max-tokens stops cleanly" || bad max_tokens "rc $RC $(cat "$T/bt.stats")"
+
+# --- two endpoints, balanced by load; the cache is shared across them -------
+python3 -c "
+import json
+for i in range(400): print(json.dumps({'id': 'e/%d' % i, 'prompt': 'balance %d' % i}))" > "$T/e.jsonl"
+start a "$F/rules.jsonl" --latency-ms 20
+PA=$PORT
+start b "$F/rules.jsonl" --latency-ms 20
+PB=$PORT
+gen "$T/e.jsonl" -o "$T/e.jsonl.out" --endpoint "http://127.0.0.1:$PA" --endpoint "http://127.0.0.1:$PB/v1" \
+  --concurrency 16 --cache "$T/e.sqlite" -q
+na=$(requests $PA)
+nb=$(requests $PB)
+if [ $RC -eq 0 ] && [ $((na + nb)) -eq 400 ] && [ $na -ge 140 ] && [ $nb -ge 140 ]; then
+  ok "two endpoints share the load ($na / $nb)"
+else bad balance "rc $RC a=$na b=$nb"; fi
+start c "$F/rules.jsonl"
+PC=$PORT
+gen "$T/e.jsonl" -o "$T/e2.jsonl" --endpoint "http://127.0.0.1:$PC" --cache "$T/e.sqlite" -q
+[ $RC -eq 0 ] && [ "$(requests $PC)" -eq 0 ] && cmp -s "$T/e.jsonl.out" "$T/e2.jsonl" \
+  && ok "cache hit across endpoints: a third server gets no request" || bad cache_across "rc $RC $(requests $PC)"
+
+# --- SIGKILL halfway, then resume: same bytes, nothing completed re-sent -----
+python3 -c "
+import json
+for i in range(600): print(json.dumps({'id': 'k/%d' % i, 'prompt': 'kill test %d' % i}))" > "$T/k.jsonl"
+gen "$T/k.jsonl" -o "$T/k_ref.jsonl" --endpoint "http://127.0.0.1:$MAIN" -q
+start k "$F/rules.jsonl" --latency-ms 40
+PK=$PORT
+"$TS" gen respond "$T/k.jsonl" -o "$T/k.jsonl.out" --endpoint "http://127.0.0.1:$PK" --cache "$T/k.sqlite" \
+  --concurrency 8 -q 2>/dev/null &
+GP=$!
+sleep 1.2
+kill -9 $GP
+wait $GP 2>/dev/null
+python3 -c "
+import sqlite3, sys
+for (r,) in sqlite3.connect(sys.argv[1]).execute('select request from llm_cache'): print(r)" "$T/k.sqlite" > "$T/k.done1"
+done1=$(wc -l < "$T/k.done1")
+gen "$T/k.jsonl" -o "$T/k.jsonl.out" --endpoint "http://127.0.0.1:$PK" --cache "$T/k.sqlite" --concurrency 8 \
+  --stats "$T/k.stats" -q
+# Every request cached by the killed run was sent exactly once in all.
+resent=$(curl -s "http://127.0.0.1:$PK/stats" | python3 -c "
+import json, sqlite3, sys
+counts = json.load(sys.stdin)['by_body_hash']
+def fnv(b):
+    h = 0xcbf29ce484222325
+    for c in b:
+        h = ((h ^ c) * 0x100000001b3) & 0xffffffffffffffff
+    return '%016x' % h
+rows = open(sys.argv[1], 'rb').read().splitlines()
+print(sum(1 for r in rows if counts.get(fnv(r)) != 1))" "$T/k.done1")
+hits=$(jget "$T/k.stats" "d['llm']['cache_hits']")
+if [ $RC -eq 0 ] && cmp -s "$T/k.jsonl.out" "$T/k_ref.jsonl" && [ "$done1" -gt 50 ] && [ "$done1" -lt 600 ] &&
+   [ "$hits" -ge "$done1" ] && [ "$resent" = 0 ]; then
+  ok "SIGKILL after $done1 of 600, resumed: identical output, $hits cache hits, nothing completed re-sent"
+else bad kill "rc $RC done1=$done1 hits=$hits resent=$resent $(cmp "$T/k.jsonl.out" "$T/k_ref.jsonl")"; fi
+
+echo "$pass passed, $failn failed"
+[ $failn -eq 0 ]
