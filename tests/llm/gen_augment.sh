@@ -100,8 +100,10 @@ sleep 0.9
 kill -9 $pid
 wait $pid 2>/dev/null
 [ ! -e "$T/k.jsonl" ] || fail "a killed run left its output"
+cache_requests "$T/k.sqlite" > "$T/done1"
 run ts gen augment "$T/many.jsonl" -o "$T/k.jsonl" --endpoint "$URL" --concurrency 4 --cache "$T/k.sqlite" --stats "$T/k.stats"
 expect_rc 0
+[ "$(resent_completed "$T/done1")" = 0 ] || fail "requests completed before the kill were sent again ($(resent_completed "$T/done1"))"
 cmp -s "$T/full.jsonl" "$T/k.jsonl" || fail "the resumed run differs"
 [ "$(wc -l < "$T/k.jsonl")" -eq 40 ] || fail "resumed output has $(wc -l < "$T/k.jsonl") records"
 server_stats | python3 -c '

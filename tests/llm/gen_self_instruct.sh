@@ -109,10 +109,12 @@ sleep 0.5
 kill -9 $pid
 wait $pid 2>/dev/null
 [ ! -e "$T/k.jsonl" ] || fail "a killed run left its output"
+cache_requests "$T/k.sqlite" > "$T/done1"
 killed=$(server_stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])')
 [ "$killed" -ge 2 ] || fail "the run was killed before any reply ($killed requests)"
 run ts $SI -n 16 -o "$T/k.jsonl" --endpoint "$URL" --concurrency 2 --cache "$T/k.sqlite" --stats "$T/k.stats"
 expect_rc 0
+[ "$(resent_completed "$T/done1")" = 0 ] || fail "requests completed before the kill were sent again ($(resent_completed "$T/done1"))"
 cmp -s "$T/full.jsonl" "$T/k.jsonl" || fail "the resumed run differs from an uninterrupted one"
 server_stats | python3 -c '
 import json, sys

@@ -134,8 +134,10 @@ sleep 0.8
 kill -9 $pid
 wait $pid 2>/dev/null
 [ ! -e "$T/k.jsonl" ] || fail "a killed run left its output"
+cache_requests "$T/k.sqlite" > "$T/done1"
 run ts gen simulate --seeds "$T/many.jsonl" --rounds 3-3 -o "$T/k.jsonl" --endpoint "$URL" --concurrency 6 --cache "$T/k.sqlite" --stats "$T/k.stats"
 expect_rc 0
+[ "$(resent_completed "$T/done1")" = 0 ] || fail "requests completed before the kill were sent again ($(resent_completed "$T/done1"))"
 cmp -s "$T/full.jsonl" "$T/k.jsonl" || fail "the resumed run differs"
 [ "$(wc -l < "$T/k.jsonl")" -eq 24 ] || fail "resumed: $(wc -l < "$T/k.jsonl") records"
 server_stats | python3 -c '
