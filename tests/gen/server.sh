@@ -39,3 +39,14 @@ def fnv(b):
     return '%016x' % h
 print(sum(1 for r in open(sys.argv[1], 'rb').read().splitlines() if counts.get(fnv(r)) != 1))" "$1"
 }
+# kill_after N PID: SIGKILL the run once the server has seen N requests
+# (sanitizer builds start slowly: a fixed sleep would race).
+kill_after() {
+  i=0
+  while [ "$(server_stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])' 2>/dev/null || echo 0)" -lt "$1" ]; do
+    i=$((i + 1)); [ $i -gt 400 ] && break
+    sleep 0.05
+  done
+  kill -9 "$2"
+  wait "$2" 2>/dev/null
+}

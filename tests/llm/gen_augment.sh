@@ -95,10 +95,7 @@ expect_rc 0
 stop_server
 start_server "$T/many_rules.jsonl" --latency-ms 200
 "$TUNESET" gen augment "$T/many.jsonl" -o "$T/k.jsonl" --endpoint "$URL" --concurrency 4 --cache "$T/k.sqlite" 2>/dev/null &
-pid=$!
-sleep 0.9
-kill -9 $pid
-wait $pid 2>/dev/null
+kill_after 16 $!
 [ ! -e "$T/k.jsonl" ] || fail "a killed run left its output"
 cache_requests "$T/k.sqlite" > "$T/done1"
 run ts gen augment "$T/many.jsonl" -o "$T/k.jsonl" --endpoint "$URL" --concurrency 4 --cache "$T/k.sqlite" --stats "$T/k.stats"

@@ -104,10 +104,7 @@ expect_rc 0
 stop_server
 start_server "$G/si_rules_many.jsonl" --latency-ms 300
 "$TUNESET" $SI -n 16 -o "$T/k.jsonl" --endpoint "$URL" --concurrency 2 --cache "$T/k.sqlite" 2>/dev/null &
-pid=$!
-sleep 0.5
-kill -9 $pid
-wait $pid 2>/dev/null
+kill_after 4 $!
 [ ! -e "$T/k.jsonl" ] || fail "a killed run left its output"
 cache_requests "$T/k.sqlite" > "$T/done1"
 killed=$(server_stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])')

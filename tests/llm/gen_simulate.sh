@@ -129,10 +129,7 @@ expect_rc 0
 stop_server
 start_server "$T/many_rules.jsonl" --latency-ms 100
 "$TUNESET" gen simulate --seeds "$T/many.jsonl" --rounds 3-3 -o "$T/k.jsonl" --endpoint "$URL" --concurrency 6 --cache "$T/k.sqlite" 2>/dev/null &
-pid=$!
-sleep 0.8
-kill -9 $pid
-wait $pid 2>/dev/null
+kill_after 30 $!
 [ ! -e "$T/k.jsonl" ] || fail "a killed run left its output"
 cache_requests "$T/k.sqlite" > "$T/done1"
 run ts gen simulate --seeds "$T/many.jsonl" --rounds 3-3 -o "$T/k.jsonl" --endpoint "$URL" --concurrency 6 --cache "$T/k.sqlite" --stats "$T/k.stats"
