@@ -75,8 +75,70 @@ size_t ts_rouge_ntokens(const char *s, size_t n) { return tokenize(s, n, NULL, N
 
 /* --- the bit-parallel LCS ---------------------------------------------- */
 
-/* masks: for each position j of b, masks + slot[j]*words, or skip when
- * slot[j] < 0. Returns LCS length. v is scratch of `words` words. */
+/* The query's side of the LCS: its masks (`words` words per distinct
+ * token), which token ids it has (member bits) and their mask slots. */
+typedef struct lcs_q {
+    const uint64_t *masks;
+    size_t words, m;
+    const uint64_t *member;
+    const int32_t *slot_of;
+} lcs_q;
+
+static inline unsigned popcount64(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+    return (unsigned)((x * 0x0101010101010101ull) >> 56);
+}
+
+/* LCS of the query and the stored tokens b[0..n): tokens the query lacks
+ * are skipped (they leave V unchanged). v is scratch of `words` words. */
+static size_t lcs_ids(const lcs_q *q, const uint32_t *b, size_t n, uint64_t *v)
+{
+    const uint64_t *masks = q->masks;
+    size_t words = q->words, m = q->m;
+    if (words == 1) {
+        uint64_t V = ~0ull;
+        for (size_t j = 0; j < n; j++) {
+            uint32_t id = b[j];
+            if (!(q->member[id >> 6] >> (id & 63) & 1))
+                continue;
+            uint64_t U = V & masks[q->slot_of[id]];
+            V = (V + U) | (V - U);
+        }
+        uint64_t low = m == 64 ? ~0ull : ((1ull << m) - 1);
+        return m - popcount64(V & low);
+    }
+    for (size_t w = 0; w < words; w++)
+        v[w] = ~0ull;
+    for (size_t j = 0; j < n; j++) {
+        uint32_t id = b[j];
+        if (!(q->member[id >> 6] >> (id & 63) & 1))
+            continue;
+        const uint64_t *M = masks + (size_t)q->slot_of[id] * words;
+        unsigned carry = 0;
+        for (size_t w = 0; w < words; w++) {
+            uint64_t V = v[w], U = V & M[w];
+            uint64_t sum = V + U;
+            unsigned c1 = sum < V;
+            uint64_t sum2 = sum + carry;
+            unsigned c2 = sum2 < sum;
+            carry = c1 | c2;
+            v[w] = sum2 | (V - U);
+        }
+    }
+    size_t ones = 0;
+    for (size_t w = 0; w < words; w++) {
+        uint64_t x = v[w];
+        if (w == words - 1 && m % 64)
+            x &= (1ull << (m % 64)) - 1;
+        ones += popcount64(x);
+    }
+    return m - ones;
+}
+
+/* The same over slots given per position (slot < 0: not in the query). */
 static size_t lcs_run(const uint64_t *masks, size_t words, size_t m, const int32_t *slots, size_t n,
                       uint64_t *v)
 {
@@ -89,7 +151,7 @@ static size_t lcs_run(const uint64_t *masks, size_t words, size_t m, const int32
             V = (V + U) | (V - U);
         }
         uint64_t low = m == 64 ? ~0ull : ((1ull << m) - 1);
-        return m - (size_t)__builtin_popcountll(V & low);
+        return m - popcount64(V & low);
     }
     for (size_t w = 0; w < words; w++)
         v[w] = ~0ull;
@@ -113,7 +175,7 @@ static size_t lcs_run(const uint64_t *masks, size_t words, size_t m, const int32
         uint64_t x = v[w];
         if (w == words - 1 && m % 64)
             x &= (1ull << (m % 64)) - 1;
-        ones += (size_t)__builtin_popcountll(x);
+        ones += popcount64(x);
     }
     return m - ones;
 }
@@ -176,8 +238,6 @@ struct ts_rouge {
     /* query scratch */
     int32_t *slot_of; /* per vocab id: mask slot of the current query, or -1 */
     size_t cap_slot_of;
-    int32_t *qslots; /* per stored token: its slot (reused buffer) */
-    size_t cap_qslots;
     uint32_t *qids;
     size_t cap_qids, nq;
     int err;
@@ -211,7 +271,6 @@ void ts_rouge_free(ts_rouge *r)
     free(r->texts);
     free(r->lens);
     free(r->slot_of);
-    free(r->qslots);
     free(r->qids);
     free(r);
 }
@@ -407,13 +466,8 @@ int ts_rouge_query(ts_rouge *r, const char *s, size_t n, ts_rouge_hit *top, size
     for (size_t i = 0; i < m; i++)
         if (r->qids[i] != UINT32_MAX)
             masks[(size_t)r->slot_of[r->qids[i]] * words + i / 64] |= 1ull << (i % 64);
-    /* Map every stored token to its slot once; ids the query lacks are -1. */
-    if (grow((void **)&r->qslots, &r->cap_qslots, r->ntoks, sizeof *r->qslots)) {
-        free(masks);
-        return TS_ENOMEM;
-    }
-    /* A per-query membership bitmap over the vocabulary avoids clearing
-     * slot_of for the whole vocabulary on every query. */
+    /* A per-query membership bitmap over the vocabulary: slot_of is only
+     * meaningful for the query's own ids and is never cleared. */
     size_t vwords = (r->nvocab + 63) / 64;
     uint64_t *member = calloc(vwords ? vwords : 1, sizeof *member);
     if (!member) {
@@ -423,22 +477,19 @@ int ts_rouge_query(ts_rouge *r, const char *s, size_t n, ts_rouge_hit *top, size
     for (size_t i = 0; i < m; i++)
         if (r->qids[i] != UINT32_MAX)
             member[r->qids[i] / 64] |= 1ull << (r->qids[i] % 64);
-    for (size_t t = 0; t < r->ntoks; t++) {
-        uint32_t id = r->toks[t];
-        r->qslots[t] = (member[id / 64] >> (id % 64) & 1) ? r->slot_of[id] : -1;
-    }
-    free(member);
+    lcs_q lq = {masks, words, m, member, r->slot_of};
     for (size_t i = 0; i < r->count; i++) {
         size_t b0 = r->off[i], bn = r->off[i + 1] - b0;
         double f = 0;
         if (bn) {
-            size_t l = lcs_run(masks, words, m, r->qslots + b0, bn, v);
+            size_t l = lcs_ids(&lq, r->toks + b0, bn, v);
             f = l ? 2.0 * (double)l / (double)(m + bn) : 0;
         }
         if (f > *max)
             *max = f;
         top_insert(top, k, ntop, i, f);
     }
+    free(member);
     free(masks);
     return 0;
 }
