@@ -40,6 +40,17 @@ after=$(server_stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["
 run ts $SI -n 3 -o "$T/d.jsonl" --endpoint "$URL" --min-words 2 --max-rouge 0.1 --stats "$T/d.stats"
 [ "$(stat "$T/d.stats" 'd["dropped"].get("si_too_short", 0)')" = 0 ] || fail "--min-words: $(cat "$T/d.stats")"
 grep -q '"Define entropy."' "$T/d.jsonl" || fail "--min-words 2 did not keep 'Define entropy.'"
+# A budget stops the run cleanly with what it kept.
+run ts $SI -n 10 -o "$T/bud.jsonl" --endpoint "$URL" --max-requests 1 --concurrency 1 --stats "$T/bud.stats"
+expect_rc 0
+expect_err_has "budget reached: kept 2 of 10"
+[ "$(stat "$T/bud.stats" 'd["written"], d["llm"]["requests"]')" = "2 1" ] || fail "budget: $(cat "$T/bud.stats")"
+# A malformed seed task stops the run with its record number.
+printf '%s\n' '{"instruction": "Fine task here.", "instances": [{"input": "", "output": "x"}]}' '{"instruction": "No instances."}' > "$T/badseeds.jsonl"
+run ts gen self-instruct --seeds "$T/badseeds.jsonl" -n 1 -o "$T/bs.jsonl" --endpoint "$URL"
+expect_rc 1
+expect_err_has "record 2: seed task: instances must be a non-empty array"
+[ ! -e "$T/bs.jsonl" ] || fail "a failed run left its output"
 stop_server
 
 # Korean: a translated prompt and labels; Hangul instructions pass.
