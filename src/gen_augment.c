@@ -330,6 +330,7 @@ static int flush(aug_run *x)
             rc = emit_rewrite(x, it);
         item_release(it);
         x->head++;
+        run_progress(x->r);
     }
     return rc;
 }
@@ -391,13 +392,20 @@ static int start_translate(aug_run *x, uint64_t seq, aug_item *it)
 {
     static const char *const arrays[] = {"messages", "prompt", "chosen", "rejected"};
     it->variant = x->variant;
-    if (!(it->turns = malloc(MAX_TURNS * sizeof *it->turns)))
+    size_t cap = 0;
+    for (int a = 0; a < 4; a++) {
+        const ts_json *arr = ts_json_get(it->rec, arrays[a]);
+        cap += ts_json_is(arr, TS_JSON_ARRAY) ? arr->len : 0;
+    }
+    if (cap > MAX_TURNS)
+        cap = MAX_TURNS;
+    if (!(it->turns = malloc((cap ? cap : 1) * sizeof *it->turns)))
         return TS_ENOMEM;
     for (int a = 0; a < 4; a++) {
         ts_json *arr = (ts_json *)ts_json_get(it->rec, arrays[a]);
         for (uint32_t i = 0; ts_json_is(arr, TS_JSON_ARRAY) && i < arr->len; i++) {
             ts_json *c = content_node(&arr->u.items[i]);
-            if (c && c->len && it->nturns < MAX_TURNS)
+            if (c && c->len && it->nturns < cap)
                 it->turns[it->nturns++] = &arr->u.items[i];
         }
     }

@@ -232,6 +232,7 @@ static int flush(sim_run *x)
             rc = emit(x, c);
         conv_free(c);
         x->head++;
+        run_progress(x->r);
     }
     return rc;
 }
