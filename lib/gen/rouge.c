@@ -1,220 +1,14 @@
-/* ROUGE-L with a bit-parallel LCS. Self-Instruct scores every candidate
- * instruction against every seed and kept instruction; the reference
- * Python does an O(m*n) DP per pair in a process pool. Here each stored text
- * is a run of interned token ids, the candidate's tokens become bit masks
- * (one bit per candidate position), and Hyyro's recurrence
- *     V' = (V + (V & M[b])) | (V & ~M[b])
- * consumes one stored token per word-step; tokens the candidate lacks are
- * skipped outright since they leave V unchanged. */
+/* ROUGE-L against a stored set of texts. Self-Instruct scores every
+ * candidate instruction against every seed and kept instruction; the
+ * reference Python runs an O(m*n) DP per pair in a process pool. Here each
+ * stored text is a run of interned token ids, the candidate's tokens become
+ * bit masks (one bit per candidate position), and rouge_lcs.c's
+ * bit-parallel LCS consumes one stored token per word-step. */
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
-#include "tuneset/gen.h"
+#include "rouge_int.h"
 #include "tuneset/hash.h"
-
-enum { MAX_TOKEN = 256 }; /* longer "words" are cut: they would never match anyway */
-
-/* Calls fn(ctx, token, len) for each lowercased token of s. Returns the
- * number of tokens. */
-typedef void (*tok_fn)(void *ctx, const char *tok, size_t len);
-
-static size_t tokenize(const char *s, size_t n, tok_fn fn, void *ctx)
-{
-    char tok[MAX_TOKEN + 4];
-    size_t tl = 0, count = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i <= n) {
-        bool word = false;
-        size_t step = 1;
-        char enc[4];
-        size_t enclen = 0;
-        if (i < n) {
-            unsigned c = p[i];
-            if (c < 0x80) {
-                if (c >= 'A' && c <= 'Z')
-                    c += 32;
-                if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-                    word = true;
-                    enc[0] = (char)c;
-                    enclen = 1;
-                }
-            } else {
-                utf8proc_int32_t cp;
-                utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
-                if (k > 0) {
-                    step = (size_t)k;
-                    utf8proc_category_t cat = utf8proc_category(cp);
-                    if ((cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
-                        (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) ||
-                        (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO)) {
-                        word = true;
-                        enclen = (size_t)utf8proc_encode_char(utf8proc_tolower(cp), (utf8proc_uint8_t *)enc);
-                    }
-                }
-            }
-        }
-        if (word) {
-            if (tl + enclen <= MAX_TOKEN) {
-                memcpy(tok + tl, enc, enclen);
-                tl += enclen;
-            }
-        } else if (tl) {
-            if (fn)
-                fn(ctx, tok, tl);
-            count++;
-            tl = 0;
-        }
-        i += step;
-    }
-    return count;
-}
-
-size_t ts_rouge_ntokens(const char *s, size_t n) { return tokenize(s, n, NULL, NULL); }
-
-/* --- the bit-parallel LCS ---------------------------------------------- */
-
-/* The query's side of the LCS: its masks (`words` words per distinct
- * token), which token ids it has (member bits) and their mask slots. */
-typedef struct lcs_q {
-    const uint64_t *masks;
-    size_t words, m;
-    const uint64_t *member;
-    const int32_t *slot_of;
-} lcs_q;
-
-static inline unsigned popcount64(uint64_t x)
-{
-    x = x - ((x >> 1) & 0x5555555555555555ull);
-    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-    return (unsigned)((x * 0x0101010101010101ull) >> 56);
-}
-
-/* LCS of the query and the stored tokens b[0..n): tokens the query lacks
- * are skipped (they leave V unchanged). v is scratch of `words` words. */
-static size_t lcs_ids(const lcs_q *q, const uint32_t *b, size_t n, uint64_t *v)
-{
-    const uint64_t *masks = q->masks;
-    size_t words = q->words, m = q->m;
-    if (words == 1) {
-        uint64_t V = ~0ull;
-        for (size_t j = 0; j < n; j++) {
-            uint32_t id = b[j];
-            if (!(q->member[id >> 6] >> (id & 63) & 1))
-                continue;
-            uint64_t U = V & masks[q->slot_of[id]];
-            V = (V + U) | (V - U);
-        }
-        uint64_t low = m == 64 ? ~0ull : ((1ull << m) - 1);
-        return m - popcount64(V & low);
-    }
-    for (size_t w = 0; w < words; w++)
-        v[w] = ~0ull;
-    for (size_t j = 0; j < n; j++) {
-        uint32_t id = b[j];
-        if (!(q->member[id >> 6] >> (id & 63) & 1))
-            continue;
-        const uint64_t *M = masks + (size_t)q->slot_of[id] * words;
-        unsigned carry = 0;
-        for (size_t w = 0; w < words; w++) {
-            uint64_t V = v[w], U = V & M[w];
-            uint64_t sum = V + U;
-            unsigned c1 = sum < V;
-            uint64_t sum2 = sum + carry;
-            unsigned c2 = sum2 < sum;
-            carry = c1 | c2;
-            v[w] = sum2 | (V - U);
-        }
-    }
-    size_t ones = 0;
-    for (size_t w = 0; w < words; w++) {
-        uint64_t x = v[w];
-        if (w == words - 1 && m % 64)
-            x &= (1ull << (m % 64)) - 1;
-        ones += popcount64(x);
-    }
-    return m - ones;
-}
-
-/* The same over slots given per position (slot < 0: not in the query). */
-static size_t lcs_run(const uint64_t *masks, size_t words, size_t m, const int32_t *slots, size_t n,
-                      uint64_t *v)
-{
-    if (words == 1) {
-        uint64_t V = ~0ull;
-        for (size_t j = 0; j < n; j++) {
-            if (slots[j] < 0)
-                continue;
-            uint64_t U = V & masks[slots[j]];
-            V = (V + U) | (V - U);
-        }
-        uint64_t low = m == 64 ? ~0ull : ((1ull << m) - 1);
-        return m - popcount64(V & low);
-    }
-    for (size_t w = 0; w < words; w++)
-        v[w] = ~0ull;
-    for (size_t j = 0; j < n; j++) {
-        if (slots[j] < 0)
-            continue;
-        const uint64_t *M = masks + (size_t)slots[j] * words;
-        unsigned carry = 0;
-        for (size_t w = 0; w < words; w++) {
-            uint64_t V = v[w], U = V & M[w];
-            uint64_t sum = V + U;
-            unsigned c1 = sum < V;
-            uint64_t sum2 = sum + carry;
-            unsigned c2 = sum2 < sum;
-            carry = c1 | c2;
-            v[w] = sum2 | (V - U);
-        }
-    }
-    size_t ones = 0;
-    for (size_t w = 0; w < words; w++) {
-        uint64_t x = v[w];
-        if (w == words - 1 && m % 64)
-            x &= (1ull << (m % 64)) - 1;
-        ones += popcount64(x);
-    }
-    return m - ones;
-}
-
-size_t ts_lcs_bits(const uint32_t *a, size_t m, const uint32_t *b, size_t n)
-{
-    if (!m || !n)
-        return 0;
-    size_t words = (m + 63) / 64;
-    /* Distinct tokens of a, found by a linear scan: fine for a test helper. */
-    uint32_t *distinct = malloc(m * sizeof *distinct);
-    uint64_t *masks = calloc(m * words, sizeof *masks);
-    int32_t *slots = malloc(n * sizeof *slots);
-    uint64_t *v = malloc(words * sizeof *v);
-    size_t nd = 0, r = 0;
-    if (!distinct || !masks || !slots || !v)
-        goto out;
-    for (size_t i = 0; i < m; i++) {
-        size_t d = 0;
-        while (d < nd && distinct[d] != a[i])
-            d++;
-        if (d == nd)
-            distinct[nd++] = a[i];
-        masks[d * words + i / 64] |= 1ull << (i % 64);
-    }
-    for (size_t j = 0; j < n; j++) {
-        slots[j] = -1;
-        for (size_t d = 0; d < nd; d++)
-            if (distinct[d] == b[j])
-                slots[j] = (int32_t)d;
-    }
-    r = lcs_run(masks, words, m, slots, n, v);
-out:
-    free(distinct);
-    free(masks);
-    free(slots);
-    free(v);
-    return r;
-}
 
 /* --- the stored set ------------------------------------------------------ */
 
@@ -393,7 +187,7 @@ int ts_rouge_add(ts_rouge *r, const char *s, size_t n)
         return TS_ENOMEM;
     memcpy(copy, s, n);
     copy[n] = 0;
-    tokenize(s, n, add_tok, r);
+    rouge_tokenize(s, n, add_tok, r);
     if (r->err) {
         r->ntoks = mark;
         free(copy);
@@ -439,7 +233,7 @@ int ts_rouge_query(ts_rouge *r, const char *s, size_t n, ts_rouge_hit *top, size
     *max = 0;
     r->nq = 0;
     r->err = 0;
-    tokenize(s, n, query_tok, r);
+    rouge_tokenize(s, n, query_tok, r);
     if (r->err)
         return r->err;
     size_t m = r->nq;
