@@ -1,5 +1,5 @@
-/* gen simulate, split by concern: the openers (seeds and built-in sectors,
- * gen_sim_sector.c) and the conversations (gen_simulate.c). */
+/* gen simulate, split by concern: options and seeds (gen_simulate.c), the
+ * built-in sectors (gen_sim_sector.c), the conversations (gen_sim_conv.c). */
 #ifndef TS_GEN_SIM_H
 #define TS_GEN_SIM_H
 
@@ -25,6 +25,31 @@ typedef struct sim_ctx {
     size_t window; /* conversations in flight */
     bool budget_hit;
 } sim_ctx;
+
+/* A growing list of openers; strings live in the arena a. */
+typedef struct sim_openers {
+    sim_opener *v;
+    size_t n, cap;
+    ts_arena *a;
+} sim_openers;
+
+sim_opener *sim_add(sim_openers *o); /* a zeroed new opener, NULL on ENOMEM */
+char *sim_dupz(ts_arena *a, const char *s, size_t n);
+
+/* The prompt DIR/<name>.txt when dir has it, else the built-in one. */
+int sim_load_prompt(const char *cmd, const char *dir, const char *name, ts_buf *out);
+
+typedef struct sim_sector_opts {
+    const char *name, *materials, *prompts_dir;
+    uint64_t subtopics, questions, num;
+    const char *const *topics; /* from --seeds, or NULL for the built-in list */
+    size_t ntopics;
+} sim_sector_opts;
+
+/* Appends the openers of sector so->name (world, writing, assistance),
+ * asking the model through s->llm. 0 or an exit code. */
+int sim_sector_openers(sim_ctx *s, const char *cmd, const sim_sector_opts *so, ts_arena *a, sim_openers *o,
+                       uint64_t *shown);
 
 /* Runs one conversation per opener and writes them in order (read counts
  * openers). Returns 0 or an exit code. */

@@ -2,314 +2,224 @@
  * topic the model turns into one), one model plays the user (a replaceable
  * user-simulator prompt reading the transcript) and one plays the
  * assistant, for a seeded number of rounds in --rounds, until the
- * simulated user writes the end marker. Then post-filters.
+ * simulated user writes the end marker; then post-filters.
  *
- * Openers come from --seeds or from a built-in sector (sim_sector.c):
- * world (meta-topic -> subtopics -> questions), writing (writing tasks),
- * assistance (rewrite / continue / summarize / infer over --materials).
- *
- * Conversations run concurrently and are written in opener order; every
- * request is a pure function of (--seed, opener position, step). */
+ * This file: options and openers from --seeds. Built-in sectors are in
+ * gen_sim_sector.c, the conversations in gen_sim_conv.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gen_sim.h"
 
-enum { STEP_OPENER, STEP_ASSISTANT, STEP_USER };
-enum { MAX_ROUNDS = 100 };
-
-typedef struct conv {
-    uint64_t pos;
-    const sim_opener *op;
-    unsigned target, rounds, steps;
-    ts_gen_str turns[2 * MAX_ROUNDS];
-    size_t nturns;
-    int waiting;   /* the step whose reply is awaited, or -1 when finished */
-    const char *drop;
-    const char *ended_by;
-} conv;
-
-typedef struct sim_run {
-    sim_ctx *s;
-    cli_run *r;
-    conv *win;
-    size_t cap;
-    uint64_t head, tail;
-    uint64_t failures_shown, failed;
-    ts_buf body, prompt, transcript;
-    int fatal;
-} sim_run;
-
-static conv *slot(sim_run *x, uint64_t seq) { return &x->win[seq % x->cap]; }
-
-static void on_reply(void *ctx, uint64_t tag, const ts_llm_reply *reply);
-
-static void conv_free(conv *c)
+/* One opener per seed record: {"question"|"opening"}, {"topic"}, a prompt
+ * (its last user turn) or SFT messages (the first user turn). */
+static void seed_opener(const ts_json *rec, ts_arena *a, sim_opener *p)
 {
-    for (size_t i = 0; i < c->nturns; i++)
-        free((char *)c->turns[i].s);
-    memset(c, 0, sizeof *c);
+    const ts_json *v = ts_json_get(rec, "question");
+    if (!ts_json_is(v, TS_JSON_STRING))
+        v = ts_json_get(rec, "opening");
+    if (!ts_json_is(v, TS_JSON_STRING)) {
+        const ts_json *arr = ts_json_get(rec, "prompt");
+        bool last = true;
+        if (!ts_json_is(arr, TS_JSON_ARRAY)) {
+            arr = ts_json_get(rec, "messages");
+            last = false;
+        }
+        v = NULL;
+        for (uint32_t i = 0; ts_json_is(arr, TS_JSON_ARRAY) && i < arr->len; i++) {
+            const ts_json *m = &arr->u.items[i];
+            if (ts_json_str_eq(ts_json_get(m, "role"), "user") && ts_json_is(ts_json_get(m, "content"), TS_JSON_STRING)) {
+                v = ts_json_get(m, "content");
+                if (!last)
+                    break;
+            }
+        }
+    }
+    if (ts_json_is(v, TS_JSON_STRING) && v->len)
+        p->text = sim_dupz(a, v->u.s, v->len);
+    const ts_json *t = ts_json_get(rec, "topic");
+    if (ts_json_is(t, TS_JSON_STRING) && t->len)
+        p->topic = sim_dupz(a, t->u.s, t->len);
+    const ts_json *id = ts_json_get(rec, "id");
+    if (ts_json_is(id, TS_JSON_STRING))
+        p->seed_id = sim_dupz(a, id->u.s, id->len);
 }
 
-/* Queues the next step of conversation seq. */
-static void send_step(sim_run *x, uint64_t seq, int step)
+static int parse_rounds(const char *s, unsigned *lo, unsigned *hi)
 {
-    conv *c = slot(x, seq);
-    sim_ctx *s = x->s;
-    genkit_req q = {.seed = s->seed + c->pos * 1009 + c->steps};
-    ts_gen_str one;
-    ts_llm *llm = s->llm;
-    ts_err e = TS_ERR_INIT;
-    int rc = 0;
-    x->prompt.len = 0;
-    if (step == STEP_ASSISTANT) {
-        q.turns = c->turns;
-        q.n = c->nturns;
-        q.model = s->assistant_model;
-        if (s->assistant_system) {
-            q.system = s->assistant_system;
-            q.system_len = strlen(s->assistant_system);
-        }
-        llm = s->llm_assistant;
-    } else {
-        x->transcript.len = 0;
-        rc = ts_sim_transcript(&x->transcript, c->turns, c->nturns);
-        const char *topic = c->op->topic ? c->op->topic : "";
-        ts_gen_var v[] = {{"conversation", x->transcript.data, x->transcript.len},
-                          {"topic", topic, strlen(topic)},
-                          {"end_marker", s->end_marker, strlen(s->end_marker)}};
-        const ts_buf *t = step == STEP_OPENER ? &s->opener_prompt : &s->user_prompt;
-        if (!rc)
-            rc = ts_gen_fill(&x->prompt, t->data, t->len, v, 3, &e);
-        if (rc && !x->fatal) {
-            cli_error(x->r->cmd, "%s", e.msg[0] ? e.msg : ts_strerror(rc));
-            x->fatal = EXIT_USAGE;
-        }
-        one = (ts_gen_str){x->prompt.data, x->prompt.len};
-        q.turns = &one;
-        q.n = 1;
+    char *e;
+    unsigned long a = strtoul(s, &e, 10), b = a;
+    if (e == s)
+        return -1;
+    if (*e == '-') {
+        const char *t = e + 1;
+        b = strtoul(t, &e, 10);
+        if (e == t)
+            return -1;
     }
-    c->steps++;
+    if (*e || !a || b < a || b > 100)
+        return -1;
+    *lo = (unsigned)a;
+    *hi = (unsigned)b;
+    return 0;
+}
+
+int gen_simulate(int argc, char **argv);
+int gen_simulate(int argc, char **argv)
+{
+    const char *cmd = argv[0];
+    cli_common c;
+    cli_common_defaults(&c);
+    llm_cli_opts lo;
+    llm_cli_defaults(&lo);
+    const char *seeds = NULL, *rounds = "3-7", *user_prompt = NULL, *asst_system = NULL, *asst_model = NULL;
+    const char *end_marker = "[END]";
+    cli_list asst_endpoints = {{0}, 0};
+    sim_sector_opts so = {.subtopics = 5, .questions = 3};
+    cli_opt own[] = {
+        {0, "seeds", "FILE", OPT_STR, &seeds,
+         "openers, JSONL: {question}, {topic}, prompt-only or SFT records (the user turn)"},
+        {0, "sector", "NAME", OPT_STR, &so.name,
+         "built-in openers: world (topics -> subtopics -> questions), writing, assistance"},
+        {0, "materials", "FILE", OPT_STR, &so.materials, "assistance: a text file, passages separated by blank lines"},
+        {0, "rounds", "MIN-MAX", OPT_STR, &rounds, "user+assistant rounds per conversation, seeded (default 3-7)"},
+        {0, "num", "N", OPT_U64, &so.num, "at most N conversations (default: one per opener)"},
+        {0, "subtopics", "N", OPT_U64, &so.subtopics, "world: subtopics per topic (default 5)"},
+        {0, "questions", "N", OPT_U64, &so.questions, "world/writing: openers per subtopic or kind (default 3)"},
+        {0, "user-prompt", "FILE", OPT_STR, &user_prompt,
+         "the user simulator's prompt ({{conversation}}, {{topic}}, {{end_marker}})"},
+        {0, "prompts", "DIR", OPT_STR, &so.prompts_dir, "DIR/<name>.txt replaces any built-in prompt (see docs)"},
+        {0, "end-marker", "TEXT", OPT_STR, &end_marker, "the simulated user ends the chat with TEXT (default [END])"},
+        {0, "assistant-endpoint", "URL", OPT_LIST, &asst_endpoints, "another server plays the assistant (repeatable)"},
+        {0, "assistant-model", "NAME", OPT_STR, &asst_model, "the assistant's model (default --model)"},
+        {0, "assistant-system", "TEXT", OPT_STR, &asst_system, "a system prompt for the assistant (not written out)"},
+        {0},
+    };
+    cli_opt opts[64];
+    llm_opts_table(opts, 64, own, &lo);
+    char **pos;
+    int npos;
+    int rc = cli_parse(argc, argv, opts, &c, "(--seeds FILE | --sector NAME) -o OUT [options]",
+                       "UltraChat's method: one model plays the user (reading the transcript), one\n"
+                       "the assistant, for a seeded number of rounds, until the simulated user\n"
+                       "writes the end marker. Conversations with an empty or repeated turn are\n"
+                       "dropped. meta: rounds, target_rounds, ended_by (user|rounds), sector,\n"
+                       "topic, subtopic, task, seed_id.\n\n"
+                       "example: tuneset gen simulate --sector world --num 1000 -o chats.jsonl \\\n"
+                       "           --endpoint http://127.0.0.1:8080 --cache chats.sqlite --seed 1",
+                       &pos, &npos);
+    if (rc)
+        return CLI_PARSE_RESULT(rc);
+    sim_ctx s = {.lo = &lo, .end_marker = end_marker, .assistant_system = asst_system, .seed = c.seed};
+    if (npos || (!seeds && !so.name) || parse_rounds(rounds, &s.min_rounds, &s.max_rounds) || !*end_marker ||
+        !so.subtopics || !so.questions ||
+        (so.name && strcmp(so.name, "world") && strcmp(so.name, "writing") && strcmp(so.name, "assistance")) ||
+        (so.name && !strcmp(so.name, "assistance") && (!so.materials || seeds))) {
+        cli_error(cmd, "needs --seeds FILE or --sector world|writing|assistance (assistance: --materials FILE, "
+                       "no --seeds); --rounds MIN-MAX with 1 <= MIN <= MAX <= 100");
+        return EXIT_USAGE;
+    }
+    ts_buf_init(&s.user_prompt, 0);
+    ts_buf_init(&s.opener_prompt, 0);
+    rc = user_prompt ? genkit_prompt(cmd, user_prompt, NULL, &s.user_prompt)
+                     : sim_load_prompt(cmd, so.prompts_dir, "simulate_user", &s.user_prompt);
     if (!rc)
-        rc = genkit_request(&x->body, s->lo, &q);
-    if (!rc)
-        rc = ts_llm_submit(llm, x->body.data, x->body.len, seq << 8 | (uint64_t)step, on_reply, x, &e);
-    if (rc) {
-        c->waiting = -1;
-        c->drop = rc == TS_EBUDGET ? "llm_budget" : "llm_failed";
-        if (rc == TS_EBUDGET)
-            s->budget_hit = true;
-        return;
-    }
-    c->waiting = step;
-}
-
-static bool push_turn(conv *c, const char *s, size_t n)
-{
-    char *t = malloc(n + 1);
-    if (!t)
-        return false;
-    memcpy(t, s, n);
-    t[n] = 0;
-    c->turns[c->nturns++] = (ts_gen_str){t, n};
-    return true;
-}
-
-/* "User: ..." or quoted: models sometimes label or quote their line. */
-static void clean_user(const char **s, size_t *n)
-{
-    while (*n && (unsigned char)**s <= ' ')
-        (*s)++, (*n)--;
-    while (*n && (unsigned char)(*s)[*n - 1] <= ' ')
-        (*n)--;
-    if (*n >= 5 && !memcmp(*s, "User:", 5)) {
-        *s += 5;
-        *n -= 5;
-        while (*n && (unsigned char)**s <= ' ')
-            (*s)++, (*n)--;
-    }
-    if (*n >= 2 && **s == '"' && (*s)[*n - 1] == '"' && !memchr(*s + 1, '"', *n - 2)) {
-        (*s)++;
-        *n -= 2;
-    }
-}
-
-static void on_reply(void *ctx, uint64_t tag, const ts_llm_reply *reply)
-{
-    sim_run *x = ctx;
-    uint64_t seq = tag >> 8;
-    int step = (int)(tag & 0xff);
-    if (seq < x->head || seq >= x->tail)
-        return;
-    conv *c = slot(x, seq);
-    if (c->waiting != step)
-        return;
-    c->waiting = -1;
-    genkit_reply g = {0};
-    genkit_take(&g, reply);
-    if (g.failed) {
-        char what[80];
-        snprintf(what, sizeof what, "conversation %llu", (unsigned long long)c->pos + 1);
-        genkit_report_failure(x->r->cmd, &x->failures_shown, what, g.err);
-        x->failed++;
-        c->drop = "llm_failed";
-    } else if (g.cut) {
-        c->drop = "sim_cut_by_length";
-    } else if (step == STEP_ASSISTANT) {
-        if (!push_turn(c, g.text, g.len))
-            c->drop = "llm_failed";
-        else if (++c->rounds >= c->target)
-            c->ended_by = "rounds";
-        else
-            send_step(x, seq, STEP_USER);
-    } else {
-        const char *s = g.text;
-        size_t n = g.len;
-        clean_user(&s, &n);
-        if (step == STEP_USER && ts_sim_ended(s, n, x->s->end_marker))
-            c->ended_by = "user";
-        else if (!push_turn(c, s, n))
-            c->drop = "llm_failed";
-        else
-            send_step(x, seq, STEP_ASSISTANT);
-    }
-    genkit_reply_clear(&g);
-}
-
-static int emit(sim_run *x, conv *c)
-{
-    cli_run *r = x->r;
-    const sim_opener *op = c->op;
-    ts_arena_reset(&r->arena);
-    char id[64];
-    snprintf(id, sizeof id, "simulate/%llu", (unsigned long long)c->pos);
-    ts_jb b;
-    ts_jb_init(&b, &r->arena);
-    ts_jb_object(&b);
-    ts_jb_key(&b, "messages");
-    ts_jb_array(&b);
-    for (size_t i = 0; i < c->nturns; i++)
-        ts_record_message(&b, i % 2 ? "assistant" : "user", c->turns[i].s, c->turns[i].len);
-    ts_jb_end(&b);
-    ts_jb_key(&b, "id");
-    ts_jb_cstr(&b, op->id ? op->id : id);
-    ts_jb_key(&b, "source");
-    ts_jb_cstr(&b, "simulate");
-    ts_jb_key(&b, "meta");
-    ts_jb_object(&b);
-    ts_jb_key(&b, "rounds");
-    ts_jb_int(&b, c->rounds);
-    ts_jb_key(&b, "target_rounds");
-    ts_jb_int(&b, c->target);
-    ts_jb_key(&b, "ended_by");
-    ts_jb_cstr(&b, c->ended_by);
-    const char *keys[] = {"sector", "topic", "subtopic", "task", "seed_id"};
-    const char *vals[] = {op->sector, op->topic, op->subtopic, op->task, op->seed_id};
-    for (int i = 0; i < 5; i++)
-        if (vals[i]) {
-            ts_jb_key(&b, keys[i]);
-            ts_jb_cstr(&b, vals[i]);
-        }
-    ts_jb_end(&b);
-    ts_jb_end(&b);
-    ts_json *rec;
-    int rc = ts_jb_finish(&b, &rec);
-    rc = rc ? run_fail(r, EXIT_IO, "out of memory") : run_emit(r, rec);
-    ts_jb_release(&b);
-    return rc;
-}
-
-static int flush(sim_run *x)
-{
-    int rc = 0;
-    while (!rc && x->head < x->tail && slot(x, x->head)->waiting < 0) {
-        conv *c = slot(x, x->head);
-        const char *why = c->drop ? c->drop : ts_sim_check(c->turns, c->nturns);
-        if (why)
-            run_drop(x->r, why);
-        else
-            rc = emit(x, c);
-        conv_free(c);
-        x->head++;
-        run_progress(x->r);
-    }
-    return rc;
-}
-
-/* Steps the clients until the window has room (or, with all, is empty). */
-static int drive(sim_run *x, bool all)
-{
+        rc = sim_load_prompt(cmd, so.prompts_dir, "simulate_opener", &s.opener_prompt);
     ts_err e = TS_ERR_INIT;
-    sim_ctx *s = x->s;
-    int rc = flush(x);
-    unsigned turn = 0;
-    while (!rc && x->head < x->tail && (all || x->tail - x->head >= x->cap)) {
-        ts_llm *c = s->llm;
-        if (s->llm_assistant != s->llm && (turn++ % 2 || !ts_llm_pending(c)))
-            c = ts_llm_pending(s->llm_assistant) ? s->llm_assistant : s->llm;
-        if (!ts_llm_pending(s->llm) && !ts_llm_pending(s->llm_assistant)) {
-            conv *h = slot(x, x->head); /* never called back: count it, do not hang */
-            h->waiting = -1;
-            if (!h->drop)
-                h->drop = "llm_failed";
-        } else if (ts_llm_step(c, &e)) {
-            return run_fail_err(x->r, EXIT_IO, NULL, &e);
-        }
-        rc = flush(x);
+    if (!rc && !(s.llm = llm_cli_open(&lo, cmd, &e))) {
+        cli_error(cmd, "%s", e.msg);
+        rc = e.code == TS_EINVAL ? EXIT_USAGE : EXIT_IO;
     }
-    return rc;
-}
-
-int sim_converse(sim_ctx *s, cli_run *r, const sim_opener *ops, size_t n)
-{
-    sim_run x = {.s = s, .r = r, .cap = s->window};
-    x.win = calloc(x.cap, sizeof *x.win);
-    if (!x.win)
-        return run_fail(r, EXIT_IO, "out of memory");
-    ts_buf_init(&x.body, 0);
-    ts_buf_init(&x.prompt, 0);
-    ts_buf_init(&x.transcript, 0);
-    int rc = 0;
-    for (size_t i = 0; i < n && !rc && !x.fatal && !s->budget_hit; i++) {
-        rc = drive(&x, false);
-        if (rc)
-            break;
-        r->st.read++;
-        if (!ops[i].text && !ops[i].topic) {
-            run_drop(r, "sim_no_opener");
-            continue;
+    s.llm_assistant = s.llm;
+    s.assistant_model = asst_model;
+    char asst_cache[4096];
+    if (!rc && asst_endpoints.n) {
+        /* A second client; its cache is a file of its own beside --cache. */
+        llm_cli_opts ao = lo;
+        ao.endpoints = asst_endpoints;
+        if (asst_model)
+            ao.model = asst_model;
+        if (lo.cache) {
+            snprintf(asst_cache, sizeof asst_cache, "%s.assistant", lo.cache);
+            ao.cache = asst_cache;
         }
-        uint64_t seq = x.tail++;
-        conv *c = slot(&x, seq);
-        memset(c, 0, sizeof *c);
-        c->pos = i;
-        c->op = &ops[i];
-        c->target = ts_sim_rounds(s->seed, i, s->min_rounds, s->max_rounds);
-        c->waiting = -1;
-        if (ops[i].text) {
-            if (!push_turn(c, ops[i].text, strlen(ops[i].text)))
-                c->drop = "llm_failed";
-            else
-                send_step(&x, seq, STEP_ASSISTANT);
+        if (!(s.llm_assistant = llm_cli_open(&ao, cmd, &e))) {
+            cli_error(cmd, "--assistant-endpoint: %s", e.msg);
+            rc = e.code == TS_EINVAL ? EXIT_USAGE : EXIT_IO;
+        }
+    }
+    s.window = (size_t)lo.concurrency;
+    ts_arena a;
+    ts_arena_init(&a);
+    sim_openers o = {.a = &a};
+    cli_run r;
+    uint64_t shown = 0;
+    if (!rc && !(rc = run_begin(&r, cmd, &c, c.output))) {
+        ts_json **recs = NULL;
+        size_t n = 0;
+        if (seeds)
+            rc = genkit_load(cmd, seeds, &a, &recs, &n);
+        const char **topics = NULL;
+        if (!rc && so.name) {
+            /* Seeds give a sector its topics (world) or kinds (writing). */
+            topics = calloc(n ? n : 1, sizeof *topics);
+            for (size_t i = 0; topics && i < n; i++) {
+                sim_opener p = {0};
+                seed_opener(recs[i], &a, &p);
+                if (p.topic)
+                    topics[so.ntopics++] = p.topic;
+            }
+            so.topics = so.ntopics ? topics : NULL;
+            rc = sim_sector_openers(&s, cmd, &so, &a, &o, &shown);
         } else {
-            send_step(&x, seq, STEP_OPENER);
+            for (size_t i = 0; !rc && i < n; i++) {
+                sim_opener *p = sim_add(&o);
+                if (!p)
+                    rc = EXIT_IO;
+                else
+                    seed_opener(recs[i], &a, p);
+            }
         }
+        free(recs);
+        free(topics);
+        if (!rc && so.num && o.n > so.num)
+            o.n = (size_t)so.num;
+        if (rc)
+            r.exit_code = rc;
+        else
+            sim_converse(&s, &r, o.v, o.n);
+        if (s.budget_hit)
+            fprintf(stderr, "tuneset %s: budget reached: stopped after %llu conversations\n", cmd,
+                    (unsigned long long)r.st.read);
+        ts_buf stats;
+        ts_buf_init(&stats, 0);
+        ts_buf_printf(&stats, "\"openers\":%zu,\"requests_failed\":%llu,", o.n, (unsigned long long)s.failed);
+        llm_cli_stats_text(s.llm, &stats);
+        if (s.llm_assistant != s.llm) {
+            /* The same object under its own name: "llm":{...} -> "assistant_llm":{...}. */
+            ts_buf t;
+            ts_buf_init(&t, 0);
+            if (!llm_cli_stats_text(s.llm_assistant, &t) && t.len > 5)
+                ts_buf_printf(&stats, ",\"assistant_%.*s", (int)(t.len - 1), t.data + 1);
+            ts_buf_release(&t);
+        }
+        ts_buf_putc(&stats, 0);
+        r.extra_stats = stats.data;
+        rc = run_end(&r);
+        if (!c.quiet) {
+            llm_cli_summary(s.llm);
+            if (s.llm_assistant != s.llm)
+                llm_cli_summary(s.llm_assistant);
+        }
+        ts_buf_release(&stats);
     }
-    if (!rc && !x.fatal)
-        rc = drive(&x, true);
-    if (x.fatal && !rc)
-        rc = run_fail(r, x.fatal, "stopped");
-    ts_err e = TS_ERR_INIT;
-    ts_llm_run(s->llm, &e); /* what is still in flight after a failure */
-    if (s->llm_assistant != s->llm)
-        ts_llm_run(s->llm_assistant, &e);
-    for (uint64_t q = x.head; q < x.tail; q++)
-        conv_free(slot(&x, q));
-    s->failed += x.failed;
-    free(x.win);
-    ts_buf_release(&x.body);
-    ts_buf_release(&x.prompt);
-    ts_buf_release(&x.transcript);
+    free(o.v);
+    if (s.llm_assistant != s.llm)
+        ts_llm_close(s.llm_assistant);
+    ts_llm_close(s.llm);
+    ts_arena_release(&a);
+    ts_buf_release(&s.user_prompt);
+    ts_buf_release(&s.opener_prompt);
     return rc;
 }
