@@ -9,56 +9,13 @@
  * written in input order through a window of records in flight; every
  * request is a pure function of (--seed, record position, turn), so a
  * rerun over the cache writes the same bytes. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "gen_kit.h"
-
-enum { MAX_TURNS = 4096 };
-
-typedef struct aug_item {
-    uint64_t pos;      /* the record's position in the input (0-based) */
-    ts_arena a;        /* the record's copy and everything built from it */
-    ts_json *rec;
-    ts_json **turns;   /* translate: messages whose content is translated */
-    size_t nturns;
-    ts_json *msgs;     /* rewrite: the messages / prompt array */
-    size_t user;       /* rewrite: its first user turn */
-    genkit_reply *rep; /* translate: one per turn; rewrite: [0] rewrite, [1] answer */
-    size_t nrep;
-    unsigned left;     /* requests not answered yet */
-    const char *drop;  /* the rule that drops the record, once known */
-    const char *variant;
-    double rouge;
-} aug_item;
-
-typedef struct aug_run {
-    cli_run *r;
-    llm_cli_opts *lo;
-    ts_llm *llm;
-    ts_aug_mode mode;
-    const char *variant, *language;
-    ts_buf tmpl;
-    bool custom_prompt, respond, budget_hit;
-    double max_rouge;
-    uint64_t seed;
-    aug_item *win;
-    size_t cap;
-    uint64_t head, tail; /* sequence numbers of the records in flight */
-    uint64_t failures_shown, failed;
-    ts_buf body, prompt;
-    int fatal;
-} aug_run;
+#include "gen_aug.h"
 
 static aug_item *slot(aug_run *x, uint64_t seq) { return &x->win[seq % x->cap]; }
-
-static ts_json *content_node(ts_json *m)
-{
-    ts_json *c = (ts_json *)ts_json_get(m, "content");
-    return ts_json_is(c, TS_JSON_STRING) ? c : NULL;
-}
 
 static void on_reply(void *ctx, uint64_t tag, const ts_llm_reply *reply);
 
@@ -119,7 +76,7 @@ static void rewritten(aug_run *x, uint64_t seq, aug_item *it)
     const char *s = g->text;
     size_t n = g->len;
     ts_aug_clean(&s, &n);
-    const ts_json *oc = content_node(&it->msgs->u.items[it->user]);
+    const ts_json *oc = aug_content(&it->msgs->u.items[it->user]);
     if (g->cut) {
         it->drop = "aug_cut_by_length";
         return;
@@ -142,7 +99,7 @@ static void rewritten(aug_run *x, uint64_t seq, aug_item *it)
     g->len = n;
     if (x->respond) {
         /* A system turn before the instruction goes with it. */
-        const ts_json *sys = it->user ? content_node(&it->msgs->u.items[0]) : NULL;
+        const ts_json *sys = it->user ? aug_content(&it->msgs->u.items[0]) : NULL;
         ts_gen_str turn = {g->text, g->len};
         if (submit(x, seq, 1, sys, &turn, 1))
             it->drop = x->budget_hit ? "llm_budget" : "llm_failed";
@@ -175,137 +132,6 @@ static void on_reply(void *ctx, uint64_t tag, const ts_llm_reply *reply)
     }
 }
 
-/* --- output ------------------------------------------------------------- */
-
-/* "augment_deepen" -> "deepen": the mode's name in ids and meta. */
-static const char *short_name(const char *variant)
-{
-    return strncmp(variant, "augment_", 8) ? variant : variant + 8;
-}
-
-static void link_meta(aug_run *x, aug_item *it, ts_jb *b)
-{
-    const ts_json *id = ts_json_get(it->rec, "id");
-    const ts_json *meta = ts_json_get(it->rec, "meta");
-    ts_jb_key(b, "meta");
-    ts_jb_object(b);
-    for (uint32_t i = 0; ts_json_is(meta, TS_JSON_OBJECT) && i < meta->len; i++) {
-        const ts_json *k = &meta->u.items[2 * i];
-        static const char *const ours[] = {"augmented_from", "augment", "rouge_l", "translated_to"};
-        bool skip = false;
-        for (int j = 0; j < 4; j++)
-            skip |= ts_json_str_eq(k, ours[j]);
-        if (skip)
-            continue; /* an augmented record augmented again links to its own parent */
-        char *key = ts_arena_alloc(&it->a, k->len + 1);
-        if (!key)
-            continue;
-        memcpy(key, k->u.s, k->len);
-        key[k->len] = 0;
-        ts_jb_key(b, key);
-        ts_jb_value(b, &meta->u.items[2 * i + 1]);
-    }
-    ts_jb_key(b, "augmented_from");
-    if (ts_json_is(id, TS_JSON_STRING))
-        ts_jb_value(b, id);
-    else
-        ts_jb_int(b, (int64_t)it->pos);
-    ts_jb_key(b, "augment");
-    ts_jb_cstr(b, short_name(it->variant));
-    if (x->mode == TS_AUG_TRANSLATE) {
-        ts_jb_key(b, "translated_to");
-        ts_jb_cstr(b, x->language);
-    }
-    ts_jb_key(b, "rouge_l");
-    ts_jb_double(b, floor(it->rouge * 1e4 + 0.5) / 1e4);
-    ts_jb_end(b);
-}
-
-static int emit_rewrite(aug_run *x, aug_item *it)
-{
-    cli_run *r = x->r;
-    const ts_json *id = ts_json_get(it->rec, "id"), *src = ts_json_get(it->rec, "source");
-    char idbuf[600];
-    if (ts_json_is(id, TS_JSON_STRING))
-        snprintf(idbuf, sizeof idbuf, "%.*s/%s", (int)(id->len > 500 ? 500 : id->len), id->u.s, short_name(it->variant));
-    else
-        snprintf(idbuf, sizeof idbuf, "augment/%llu/%s", (unsigned long long)it->pos, short_name(it->variant));
-    ts_jb b;
-    ts_jb_init(&b, &it->a);
-    ts_jb_object(&b);
-    ts_jb_key(&b, x->respond ? "messages" : "prompt");
-    ts_jb_array(&b);
-    if (it->user)
-        ts_jb_value(&b, &it->msgs->u.items[0]);
-    ts_record_message(&b, "user", it->rep[0].text, it->rep[0].len);
-    if (x->respond)
-        ts_record_message(&b, "assistant", it->rep[1].text, it->rep[1].len);
-    ts_jb_end(&b);
-    ts_jb_key(&b, "id");
-    ts_jb_cstr(&b, idbuf);
-    ts_jb_key(&b, "source");
-    if (ts_json_is(src, TS_JSON_STRING))
-        ts_jb_value(&b, src);
-    else
-        ts_jb_cstr(&b, "augment");
-    link_meta(x, it, &b);
-    ts_jb_end(&b);
-    ts_json *rec;
-    int rc = ts_jb_finish(&b, &rec);
-    rc = rc ? run_fail(r, EXIT_IO, "out of memory") : run_emit(r, rec);
-    ts_jb_release(&b);
-    return rc;
-}
-
-/* Translations replace the contents in the record's own copy. */
-static int emit_translate(aug_run *x, aug_item *it)
-{
-    cli_run *r = x->r;
-    double max = 0;
-    for (size_t i = 0; i < it->nturns; i++) {
-        ts_json *c = content_node(it->turns[i]);
-        const genkit_reply *g = &it->rep[i];
-        const char *s = g->text;
-        size_t n = g->len;
-        ts_aug_clean(&s, &n);
-        if (!n) {
-            run_drop(r, "aug_empty");
-            return 0;
-        }
-        double f = ts_rouge_l(s, n, c->u.s, c->len);
-        if (f > max)
-            max = f;
-        c->u.s = s;
-        c->len = (uint32_t)n;
-        c->flags = 0;
-    }
-    it->rouge = max;
-    if (max > x->max_rouge) {
-        run_drop(r, "aug_too_similar");
-        return 0;
-    }
-    const ts_json *id = ts_json_get(it->rec, "id");
-    char idbuf[600];
-    if (ts_json_is(id, TS_JSON_STRING))
-        snprintf(idbuf, sizeof idbuf, "%.*s/%s", (int)(id->len > 500 ? 500 : id->len), id->u.s, short_name(it->variant));
-    else
-        snprintf(idbuf, sizeof idbuf, "augment/%llu/%s", (unsigned long long)it->pos, short_name(it->variant));
-    /* link_meta writes a "meta" member: build {"meta": {...}} and take it. */
-    ts_jb b;
-    ts_jb_init(&b, &it->a);
-    ts_jb_object(&b);
-    link_meta(x, it, &b);
-    ts_jb_end(&b);
-    ts_json *wrap = NULL, idv = {.type = TS_JSON_STRING, .len = (uint32_t)strlen(idbuf), .u.s = idbuf};
-    int rc = ts_jb_finish(&b, &wrap);
-    ts_jb_release(&b);
-    if (!rc)
-        rc = ts_json_set(&it->a, it->rec, "id", &idv);
-    if (!rc)
-        rc = ts_json_set(&it->a, it->rec, "meta", ts_json_get(wrap, "meta"));
-    return rc ? run_fail(r, EXIT_IO, "out of memory") : run_emit(r, it->rec);
-}
-
 static void item_release(aug_item *it)
 {
     for (size_t i = 0; i < it->nrep; i++)
@@ -325,9 +151,9 @@ static int flush(aug_run *x)
         if (it->drop)
             run_drop(x->r, it->drop);
         else if (x->mode == TS_AUG_TRANSLATE)
-            rc = emit_translate(x, it);
+            rc = aug_emit_translate(x, it);
         else
-            rc = emit_rewrite(x, it);
+            rc = aug_emit_rewrite(x, it);
         item_release(it);
         x->head++;
         run_progress(x->r);
@@ -372,8 +198,8 @@ static int start_rewrite(aug_run *x, uint64_t seq, aug_item *it)
     size_t u = 0;
     while (m && u < m->len && !role_is(&m->u.items[u], "user"))
         u++;
-    if (!m || u == m->len || !content_node(&m->u.items[u]) || u > 1 ||
-        (u == 1 && !(role_is(&m->u.items[0], "system") && content_node(&m->u.items[0])))) {
+    if (!m || u == m->len || !aug_content(&m->u.items[u]) || u > 1 ||
+        (u == 1 && !(role_is(&m->u.items[0], "system") && aug_content(&m->u.items[0])))) {
         it->drop = "aug_no_instruction";
         return 0;
     }
@@ -383,7 +209,7 @@ static int start_rewrite(aug_run *x, uint64_t seq, aug_item *it)
     if (!(it->rep = calloc(2, sizeof *it->rep)))
         return TS_ENOMEM;
     it->variant = x->variant ? x->variant : ts_aug_deepen_variant(ts_gen_rand(x->seed, it->pos));
-    const ts_json *c = content_node(&m->u.items[u]);
+    const ts_json *c = aug_content(&m->u.items[u]);
     ts_gen_var v[] = {{"instruction", c->u.s, c->len}};
     return submit_filled(x, seq, 0, it->variant, v, 1);
 }
@@ -404,7 +230,7 @@ static int start_translate(aug_run *x, uint64_t seq, aug_item *it)
     for (int a = 0; a < 4; a++) {
         ts_json *arr = (ts_json *)ts_json_get(it->rec, arrays[a]);
         for (uint32_t i = 0; ts_json_is(arr, TS_JSON_ARRAY) && i < arr->len; i++) {
-            ts_json *c = content_node(&arr->u.items[i]);
+            ts_json *c = aug_content(&arr->u.items[i]);
             if (c && c->len && it->nturns < cap)
                 it->turns[it->nturns++] = &arr->u.items[i];
         }
@@ -418,7 +244,7 @@ static int start_translate(aug_run *x, uint64_t seq, aug_item *it)
         return TS_ENOMEM;
     int rc = 0;
     for (size_t i = 0; !rc && i < it->nturns; i++) {
-        ts_json *c = content_node(it->turns[i]);
+        ts_json *c = aug_content(it->turns[i]);
         ts_gen_var v[] = {{"text", c->u.s, c->len}, {"language", x->language, strlen(x->language)}};
         rc = submit_filled(x, seq, i, "augment_translate", v, 2);
     }
