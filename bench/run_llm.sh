@@ -48,7 +48,7 @@ server 100
 rm -f "$DIR/c1.sqlite"*
 head -n "$N" "$DIR/prompts.jsonl" > "$DIR/p1.jsonl"
 t0=$(now)
-nice $TUNESET gen respond "$DIR/p1.jsonl" -o "$DIR/out1.jsonl" --endpoint "http://127.0.0.1:$PORT" \
+$PIN_C nice $TUNESET gen respond "$DIR/p1.jsonl" -o "$DIR/out1.jsonl" --endpoint "http://127.0.0.1:$PORT" \
   --concurrency 256 --cache "$DIR/c1.sqlite" -q &
 CPID=$!
 : > "$DIR/rss.log"
@@ -60,6 +60,9 @@ done
 wait $CPID
 rc1=$?
 t1=$(now)
+T0_1=$t0 T1_1=$t1
+late=$(curl -s "http://127.0.0.1:$PORT/stats" | python3 -c "import json,sys; d=json.load(sys.stdin); print('%.1f ms average, %.0f ms max' % (d['late_ms_avg'], d['late_ms_max']))")
+echo "llm server: replies went out $late late (scheduling); machine load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores"
 python3 - "$t0" "$t1" "$N" "$DIR/rss.log" "$rc1" <<'PY'
 import sys
 t0, t1, n, log, rc = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
@@ -75,6 +78,23 @@ if at10 and end:
 if rc:
     print("llm run 1 failed: exit %d" % rc)
 PY
+
+# The peer, same server, same run: curl's own command-line tool keeping 256
+# requests in flight (--parallel), doing nothing with the replies.
+NP=${BENCH_LLM_PEER:-20000}
+python3 -c "
+import sys
+for i in range(int(sys.argv[1])): print('url = \"http://127.0.0.1:%s/v1/chat/completions\"\noutput = \"/dev/null\"' % sys.argv[2])" \
+  "$NP" "$PORT" > "$DIR/curl.cfg"
+t0=$(now)
+$PIN_C nice curl -s --no-progress-meter --parallel --parallel-max 256 -H 'Content-Type: application/json' \
+  -d '{"messages":[{"role":"user","content":"benchmark prompt"}]}' -K "$DIR/curl.cfg"
+t1=$(now)
+python3 -c "
+import sys
+n, dt, ours = int(sys.argv[1]), float(sys.argv[3]) - float(sys.argv[2]), float(sys.argv[4]) / (float(sys.argv[6]) - float(sys.argv[5]))
+print('llm peer: curl --parallel-max 256, %d requests in %.2f s = %.0f req/s (%.3f of ideal); tuneset / curl = %.2f'
+      % (n, dt, n / dt, n / dt / 2560, ours / (n / dt)))" "$NP" "$t0" "$t1" "$N" "$T0_1" "$T1_1"
 
 # --- 2. no latency, one core ---------------------------------------------
 server 0

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "llm_opts.h"
 
@@ -64,36 +65,6 @@ static char *dup_n(const char *p, size_t n)
     return d;
 }
 
-static bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
-
-/* "<think>...</think>answer" -> reasoning + answer (models that put their
- * trace in the content instead of reasoning_content). */
-static void split_think(const char **text, size_t *len, const char **rs, size_t *rlen)
-{
-    const char *p = *text, *end = p + *len;
-    while (p < end && is_space(*p))
-        p++;
-    if ((size_t)(end - p) < 7 || memcmp(p, "<think>", 7))
-        return;
-    const char *b = p + 7;
-    for (const char *q = b; q + 8 <= end; q++)
-        if (!memcmp(q, "</think>", 8)) {
-            const char *a = q + 8;
-            while (a < end && is_space(*a))
-                a++;
-            const char *re = q;
-            while (re > b && is_space(re[-1]))
-                re--;
-            while (b < re && is_space(*b))
-                b++;
-            *rs = b;
-            *rlen = (size_t)(re - b);
-            *text = a;
-            *len = (size_t)(end - a);
-            return;
-        }
-}
-
 static void on_reply(void *ctx, uint64_t tag, const ts_llm_reply *rep)
 {
     respond *x = ctx;
@@ -115,7 +86,7 @@ static void on_reply(void *ctx, uint64_t tag, const ts_llm_reply *rep)
     size_t len = ch->len, rlen = ch->reasoning_len;
     const char *think = NULL;
     size_t tlen = 0;
-    split_think(&text, &len, &think, &tlen);
+    ts_llm_split_think(&text, &len, &think, &tlen);
     if (!rs && think) {
         rs = think;
         rlen = tlen;
@@ -137,75 +108,6 @@ static void on_reply(void *ctx, uint64_t tag, const ts_llm_reply *rep)
     }
 }
 
-/* The prompt turns of a record, or NULL with *why set. */
-static void add_turn(ts_jb *b, const char *role, const char *s, size_t n)
-{
-    ts_jb_object(b);
-    ts_jb_key(b, "role");
-    ts_jb_cstr(b, role);
-    ts_jb_key(b, "content");
-    ts_jb_str(b, s, n);
-    ts_jb_end(b);
-}
-
-/* Writes the prompt messages of rec into b (an open array). Returns NULL
- * or why the record is not a prompt. */
-static const char *prompt_turns(const ts_json *rec, ts_jb *b, bool *answered)
-{
-    *answered = false;
-    const ts_json *ms = ts_json_get(rec, "messages");
-    if (ts_json_is(ms, TS_JSON_ARRAY)) {
-        if (!ms->len)
-            return "\"messages\" is empty";
-        const ts_json *last = &ms->u.items[ms->len - 1];
-        const ts_json *role = ts_json_get(last, "role");
-        if (ts_json_str_eq(role, "assistant")) {
-            *answered = true;
-            return NULL;
-        }
-        if (!ts_json_str_eq(role, "user"))
-            return "the last turn of \"messages\" is not a user turn";
-        for (uint32_t i = 0; i < ms->len; i++) {
-            const ts_json *r = ts_json_get(&ms->u.items[i], "role"), *c = ts_json_get(&ms->u.items[i], "content");
-            if (!ts_json_is(r, TS_JSON_STRING) || !ts_json_is(c, TS_JSON_STRING))
-                return "a turn of \"messages\" lacks a string role or content";
-            ts_jb_object(b);
-            ts_jb_key(b, "role");
-            ts_jb_value(b, r);
-            ts_jb_key(b, "content");
-            ts_jb_value(b, c);
-            ts_jb_end(b);
-        }
-        return NULL;
-    }
-    const ts_json *sys = ts_json_get(rec, "system");
-    if (ts_json_is(sys, TS_JSON_STRING) && sys->len)
-        add_turn(b, "system", sys->u.s, sys->len);
-    const ts_json *p = ts_json_get(rec, "prompt"), *ins = ts_json_get(rec, "instruction");
-    if (ts_json_is(p, TS_JSON_STRING) && p->len) {
-        add_turn(b, "user", p->u.s, p->len);
-        return NULL;
-    }
-    if (ts_json_is(ins, TS_JSON_STRING) && ins->len) {
-        const ts_json *in = ts_json_get(rec, "input");
-        if (!ts_json_is(in, TS_JSON_STRING) || !in->len) {
-            add_turn(b, "user", ins->u.s, ins->len);
-            return NULL;
-        }
-        /* Alpaca's layout: the instruction, a blank line, the input. */
-        size_t n = (size_t)ins->len + 2 + in->len;
-        char *s = ts_arena_alloc(b->arena, n);
-        if (!s)
-            return "out of memory";
-        memcpy(s, ins->u.s, ins->len);
-        memcpy(s + ins->len, "\n\n", 2);
-        memcpy(s + ins->len + 2, in->u.s, in->len);
-        add_turn(b, "user", s, n);
-        return NULL;
-    }
-    return "not a prompt: no \"messages\" ending in a user turn, \"prompt\" or \"instruction\"";
-}
-
 /* Builds and writes the output record of sample k of item it. */
 static int emit_sample(respond *x, const item *it, unsigned k)
 {
@@ -221,7 +123,7 @@ static int emit_sample(respond *x, const item *it, unsigned k)
     ts_jb_object(b);
     ts_jb_key(b, "messages");
     ts_jb_array(b);
-    prompt_turns(rec, b, &answered);
+    ts_llm_prompt_messages(rec, b, &answered);
     ts_jb_object(b);
     ts_jb_key(b, "role");
     ts_jb_cstr(b, "assistant");
@@ -337,6 +239,31 @@ static int flush(respond *x)
     return 0;
 }
 
+/* The progress line (on a terminal): the run's own counts and the
+ * client's, four times a second. */
+static void progress(respond *x)
+{
+    cli_run *r = x->r;
+    if (!r->tty)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double el = (double)(now.tv_sec - r->t0.tv_sec) + (double)(now.tv_nsec - r->t0.tv_nsec) / 1e9;
+    double dl = (double)(now.tv_sec - r->last_progress.tv_sec) +
+                (double)(now.tv_nsec - r->last_progress.tv_nsec) / 1e9;
+    if (el < 1.0 || dl < 0.25)
+        return;
+    r->last_progress = now;
+    const ts_llm_stats *s = ts_llm_get_stats(x->llm);
+    fprintf(stderr,
+            "\r\033[Ktuneset %s: %llu read, %llu written, %zu pending; %llu requests (%.0f/s), %llu retries, "
+            "%llu cache hits, %llu failed",
+            r->cmd, (unsigned long long)r->st.read, (unsigned long long)r->st.written, ts_llm_pending(x->llm),
+            (unsigned long long)s->sent, (double)s->sent / el, (unsigned long long)s->retries,
+            (unsigned long long)s->cache_hits, (unsigned long long)s->failed);
+    r->progress_shown = true;
+}
+
 static int drive(respond *x, bool all)
 {
     ts_err e = TS_ERR_INIT;
@@ -352,7 +279,7 @@ static int drive(respond *x, bool all)
             return 0;
         if ((rc = ts_llm_step(x->llm, &e)))
             return run_fail_err(x->r, EXIT_IO, "llm", &e);
-        run_progress(x->r);
+        progress(x);
     }
 }
 
@@ -369,7 +296,7 @@ static int on_record(cli_run *r, ts_json *rec, void *ctx)
     ts_jb_object(b);
     ts_jb_key(b, "messages");
     ts_jb_array(b);
-    const char *why = ts_json_is(rec, TS_JSON_OBJECT) ? prompt_turns(rec, b, &answered) : "not a JSON object";
+    const char *why = ts_json_is(rec, TS_JSON_OBJECT) ? ts_llm_prompt_messages(rec, b, &answered) : "not a JSON object";
     ts_jb_end(b);
     llm_cli_request_params(x->lo, b);
     ts_jb_key(b, "seed");

@@ -104,4 +104,20 @@ size_t ts_llm_pending(const ts_llm *c);
 
 const ts_llm_stats *ts_llm_get_stats(const ts_llm *c);
 
+/* --- helpers for generators ------------------------------------------- */
+
+/* Writes the prompt turns of a prompt-only record, as {"role","content"}
+ * objects, into b (inside an open array): a "messages" array ending in a
+ * user turn (sent whole, other members of the turns left out), or
+ * {"prompt"} / {"instruction", "input"} (instruction, blank line, input),
+ * each with an optional "system" string. Returns NULL on success, or a
+ * static reason why rec is not a prompt. *answered is set (and nothing
+ * written) when the messages already end in an assistant turn. */
+const char *ts_llm_prompt_messages(const ts_json *rec, ts_jb *b, bool *answered);
+
+/* Splits a leading "<think>...</think>" block off a reply: on a match
+ * the text becomes the answer after it and the reasoning the trimmed
+ * trace (both inside the original text); otherwise nothing changes. */
+void ts_llm_split_think(const char **text, size_t *len, const char **reasoning, size_t *rlen);
+
 #endif

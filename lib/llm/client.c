@@ -19,6 +19,7 @@ void llm_req_free(llm_req *r)
 {
     if (!r)
         return;
+    llm_req_free(r->followers);
     free(r->body);
     free(r->reply);
     ts_buf_release(&r->resp);
@@ -53,6 +54,63 @@ static void push_ready(ts_llm *c, llm_req *r)
     c->ready_tail = r;
 }
 
+/* The live table: a request identical to one still queued or in flight
+ * waits for that one's reply instead of being sent again. */
+static llm_req **live_slot(ts_llm *c, const uint8_t key[16])
+{
+    uint64_t h;
+    memcpy(&h, key, sizeof h);
+    return &c->live[h & (c->nlive_buckets - 1)];
+}
+
+static llm_req *live_find(ts_llm *c, const uint8_t key[16])
+{
+    for (llm_req *r = c->nlive_buckets ? *live_slot(c, key) : NULL; r; r = r->hnext)
+        if (!memcmp(r->key, key, 16))
+            return r;
+    return NULL;
+}
+
+static int live_add(ts_llm *c, llm_req *r)
+{
+    if (c->nlive >= c->nlive_buckets) {
+        size_t n = c->nlive_buckets ? c->nlive_buckets * 2 : 256;
+        llm_req **t = calloc(n, sizeof *t);
+        if (!t)
+            return TS_ENOMEM;
+        llm_req **old = c->live;
+        size_t oldn = c->nlive_buckets;
+        c->live = t;
+        c->nlive_buckets = n;
+        for (size_t i = 0; i < oldn; i++)
+            for (llm_req *q = old[i], *next; q; q = next) {
+                next = q->hnext;
+                llm_req **sl = live_slot(c, q->key);
+                q->hnext = *sl;
+                *sl = q;
+            }
+        free(old);
+    }
+    llm_req **sl = live_slot(c, r->key);
+    r->hnext = *sl;
+    *sl = r;
+    c->nlive++;
+    return 0;
+}
+
+static void live_remove(ts_llm *c, llm_req *r)
+{
+    if (!c->nlive_buckets)
+        return;
+    for (llm_req **p = live_slot(c, r->key); *p; p = &(*p)->hnext)
+        if (*p == r) {
+            *p = r->hnext;
+            r->hnext = NULL;
+            c->nlive--;
+            return;
+        }
+}
+
 /* "http://h:p" -> "http://h:p/v1/chat/completions"; ".../v1" gets
  * "/chat/completions"; a full ".../chat/completions" stays. */
 static char *complete_url(const char *base)
@@ -82,6 +140,7 @@ ts_llm *ts_llm_open(const ts_llm_opts *opts, ts_err *err)
         return NULL;
     }
     c->o = *opts;
+    c->epfd = -1;
     c->concurrency = opts->concurrency ? opts->concurrency : 64;
     c->max_attempts = opts->max_attempts ? opts->max_attempts : 6;
     c->timeout_s = opts->timeout_s > 0 ? opts->timeout_s : 600;
@@ -112,8 +171,13 @@ ts_llm *ts_llm_open(const ts_llm_opts *opts, ts_err *err)
     for (size_t i = 0; i < n; i++) {
         llm_ep *e = &c->eps[i];
         const char *key = eps[i].api_key ? eps[i].api_key : (opts->n_endpoints ? NULL : getenv("OPENAI_API_KEY"));
-        if (!eps[i].base_url || !(e->url = complete_url(eps[i].base_url))) {
-            ts_err_set(err, TS_EINVAL, "endpoint %zu has no base URL", i);
+        const char *u = eps[i].base_url;
+        if (!u || (strncmp(u, "http://", 7) && strncmp(u, "https://", 8))) {
+            ts_err_set(err, TS_EINVAL, "endpoint '%.200s' is not an http:// or https:// URL", u ? u : "");
+            goto fail;
+        }
+        if (!(e->url = complete_url(u))) {
+            ts_err_set(err, TS_ENOMEM, "out of memory");
             goto fail;
         }
         e->headers = curl_slist_append(NULL, "Content-Type: application/json");
@@ -187,6 +251,7 @@ void ts_llm_close(ts_llm *c)
         curl_slist_free_all(c->eps[i].headers);
     }
     free(c->eps);
+    free(c->live);
     free(c->model);
     ts_arena_release(&c->arena);
     ts_arena_release(&c->tmp);
@@ -237,6 +302,16 @@ int ts_llm_submit(ts_llm *c, const char *request, size_t len, uint64_t tag, ts_l
             free(reply);
         }
     }
+    llm_req *twin = live_find(c, r->key);
+    if (twin) {
+        r->followers = twin->followers;
+        twin->followers = r;
+        r->cached = true;
+        c->stats.submitted++;
+        c->stats.cache_hits++;
+        c->pending++;
+        return 0;
+    }
     uint64_t used = c->stats.prompt_tokens + c->stats.completion_tokens;
     if ((c->o.max_requests && c->reserved >= c->o.max_requests) || (c->o.max_tokens && used >= c->o.max_tokens)) {
         c->stats.budget_refused++;
@@ -244,6 +319,10 @@ int ts_llm_submit(ts_llm *c, const char *request, size_t len, uint64_t tag, ts_l
         return ts_err_set(err, TS_EBUDGET, "%s budget reached",
                           c->o.max_requests && c->reserved >= c->o.max_requests ? "request (--max-requests)"
                                                                                 : "token (--max-tokens)");
+    }
+    if ((rc = live_add(c, r))) {
+        llm_req_free(r);
+        return ts_err_set(err, rc, "out of memory");
     }
     c->reserved++;
     c->stats.submitted++;
@@ -259,29 +338,42 @@ static void deliver(ts_llm *c)
         c->done = r->next;
         if (!c->done)
             c->done_tail = NULL;
-        c->pending--;
+        /* From now on an identical request is a new one (or a cache hit). */
+        live_remove(c, r);
         ts_llm_reply rep;
         memset(&rep, 0, sizeof rep);
         rep.err = (ts_err)TS_ERR_INIT;
-        rep.attempts = r->attempts;
-        rep.cached = r->cached;
         ts_arena_reset(&c->arena);
         llm_parsed p;
-        if (r->ok && !llm_reply_parse(r->reply, r->reply_len, &c->arena, &p, &rep.err)) {
+        bool ok = r->ok && !llm_reply_parse(r->reply, r->reply_len, &c->arena, &p, &rep.err);
+        if (ok) {
             rep.choices = p.choices;
             rep.n_choices = p.n_choices;
             rep.prompt_tokens = p.prompt_tokens;
             rep.completion_tokens = p.completion_tokens;
             rep.body = p.root;
-            c->stats.completed++;
-        } else {
-            if (!r->ok)
-                rep.err = r->err;
-            c->stats.failed++;
+        } else if (!r->ok) {
+            rep.err = r->err;
         }
-        if (r->fn)
-            r->fn(r->ctx, r->tag, &rep);
-        llm_req_free(r);
+        /* The request, then the identical ones that waited for it. */
+        llm_req *followers = r->followers;
+        r->followers = NULL;
+        for (llm_req *q = r, *next; q; q = next) {
+            next = q == r ? followers : q->followers;
+            q->followers = NULL;
+            c->pending--;
+            if (ok)
+                c->stats.completed++;
+            else
+                c->stats.failed++;
+            rep.attempts = q->attempts;
+            rep.cached = q->cached;
+            if (q->fn)
+                q->fn(q->ctx, q->tag, &rep);
+            if (q != r)
+                llm_req_free(q);
+        }
+        llm_req_free(r); /* last: the reply's strings point into its body */
     }
 }
 
@@ -322,26 +414,11 @@ static int drive(ts_llm *c, bool once, ts_err *err)
         double now = llm_now();
         double wait = promote(c, now);
         wait = fmin(wait, llm_launch(c, now));
-        int running = 0;
-        curl_multi_perform(c->multi, &running);
-        int rc = llm_harvest(c, &c->fatal_err);
-        if (rc) {
-            c->fatal = rc;
-            continue;
-        }
-        if (c->done)
-            continue;
-        long ms = 100;
-        long cm = -1;
-        curl_multi_timeout(c->multi, &cm);
-        if (cm >= 0 && cm < ms)
-            ms = cm;
-        if (wait < (double)ms / 1000.0)
-            ms = (long)ceil(wait * 1000.0);
         if (c->ready && c->inflight < c->concurrency && wait <= 0)
-            ms = 0;
-        if (ms > 0)
-            curl_multi_poll(c->multi, NULL, 0, (int)ms, NULL);
+            wait = 0; /* a slot is free and a request waits: do not sleep */
+        int rc = llm_io(c, wait, &c->fatal_err);
+        if (rc)
+            c->fatal = rc;
     }
 }
 

@@ -52,6 +52,8 @@ int llm_request_prepare(const char *req, size_t len, const char *model, char **b
 typedef struct llm_req {
     struct llm_req *next; /* in the ready or done list */
     struct llm_req *fl_prev, *fl_next; /* in the in-flight list */
+    struct llm_req *hnext;     /* in the table of live requests by key */
+    struct llm_req *followers; /* identical requests answered with this one */
     uint64_t tag;
     ts_llm_done_fn fn;
     void *ctx;
@@ -86,6 +88,8 @@ struct ts_llm {
     size_t n_eps;
     char *model; /* filled into requests that name none */
     CURLM *multi;
+    int epfd;         /* the sockets curl asks to watch (socket_action) */
+    double timer_due; /* when curl wants its timeout handled; < 0 = never */
     CURL **pool; /* idle easy handles, reused with their settings */
     size_t npool, cappool;
     llm_cache *cache;
@@ -94,6 +98,8 @@ struct ts_llm {
     size_t ndelayed, capdelayed;
     llm_req *done, *done_tail; /* finished, callbacks pending */
     llm_req *flying;           /* transfers in progress */
+    llm_req **live;            /* requests not yet delivered, by key (chained) */
+    size_t nlive_buckets, nlive;
     size_t pending, inflight;
     uint64_t reserved; /* requests counted against max_requests */
     uint64_t rng;
@@ -114,5 +120,8 @@ double llm_launch(ts_llm *c, double now);
 /* Takes finished transfers: successes cached (committed) and queued for
  * their callbacks, retries scheduled, final failures queued. */
 int llm_harvest(ts_llm *c, ts_err *err);
+/* Lets curl work: waits at most `wait` seconds for socket events or its
+ * timer, hands them to curl, then harvests. */
+int llm_io(ts_llm *c, double wait, ts_err *err);
 int llm_transfer_init(ts_llm *c, ts_err *err);
 void llm_transfer_release(ts_llm *c);

@@ -2,10 +2,13 @@
  * per request in flight (reused, so connections stay open: HTTP/1.1
  * keep-alive), the least-loaded endpoint within its rate limits, and the
  * retry decision for each finished transfer. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include "llm_int.h"
 
@@ -16,12 +19,83 @@ static size_t on_write(char *p, size_t size, size_t n, void *ud)
     return ts_buf_append(&r->resp, p, len) ? 0 : len; /* 0 = abort: the cap was hit */
 }
 
+/* curl's socket_action interface: work is done only for the sockets that
+ * are ready, so thousands of requests in flight cost nothing while they
+ * wait (curl_multi_perform and poll() would visit them all each time). */
+static int on_socket(CURL *e, curl_socket_t s, int what, void *userp, void *socketp)
+{
+    (void)e;
+    ts_llm *c = userp;
+    if (what == CURL_POLL_REMOVE) {
+        if (socketp)
+            epoll_ctl(c->epfd, EPOLL_CTL_DEL, s, NULL);
+        curl_multi_assign(c->multi, s, NULL);
+        return 0;
+    }
+    struct epoll_event ev = {.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u)};
+    ev.data.fd = s;
+    if (socketp) {
+        if (epoll_ctl(c->epfd, EPOLL_CTL_MOD, s, &ev) && errno == ENOENT)
+            epoll_ctl(c->epfd, EPOLL_CTL_ADD, s, &ev);
+    } else {
+        if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, s, &ev) && errno == EEXIST)
+            epoll_ctl(c->epfd, EPOLL_CTL_MOD, s, &ev);
+        curl_multi_assign(c->multi, s, c); /* any non-NULL: "watched" */
+    }
+    return 0;
+}
+
+static int on_timer(CURLM *m, long ms, void *userp)
+{
+    (void)m;
+    ts_llm *c = userp;
+    c->timer_due = ms < 0 ? -1.0 : llm_now() + (double)ms / 1000.0;
+    return 0;
+}
+
+int llm_io(ts_llm *c, double wait, ts_err *err)
+{
+    int running;
+    double now = llm_now();
+    if (c->timer_due >= 0 && c->timer_due <= now) {
+        c->timer_due = -1;
+        curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+        int rc = llm_harvest(c, err);
+        if (rc || c->done)
+            return rc;
+        now = llm_now();
+    }
+    double w = fmin(wait, 0.1);
+    if (c->timer_due >= 0)
+        w = fmin(w, c->timer_due - now);
+    int ms = w <= 0 ? 0 : (int)ceil(w * 1000.0);
+    struct epoll_event evs[256];
+    int n = epoll_wait(c->epfd, evs, 256, ms);
+    for (int i = 0; i < n; i++) {
+        int flags = (evs[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) | (evs[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
+                    (evs[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
+        curl_multi_socket_action(c->multi, evs[i].data.fd, flags, &running);
+    }
+    if (c->timer_due >= 0 && c->timer_due <= llm_now()) {
+        c->timer_due = -1;
+        curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    }
+    return llm_harvest(c, err);
+}
+
 int llm_transfer_init(ts_llm *c, ts_err *err)
 {
     if (curl_global_init(CURL_GLOBAL_DEFAULT))
         return ts_err_set(err, TS_ENET, "libcurl cannot be initialized");
+    c->timer_due = -1;
+    if ((c->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+        return ts_err_set(err, TS_EIO, "epoll: %s", strerror(errno));
     if (!(c->multi = curl_multi_init()))
         return ts_err_set(err, TS_ENOMEM, "out of memory");
+    curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
+    curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+    curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
     /* One connection per request in flight, kept between requests. */
     curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)c->concurrency + 16);
     curl_multi_setopt(c->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_NOTHING);
@@ -38,6 +112,9 @@ void llm_transfer_release(ts_llm *c)
     if (c->multi)
         curl_multi_cleanup(c->multi);
     c->multi = NULL;
+    if (c->epfd >= 0)
+        close(c->epfd);
+    c->epfd = -1;
 }
 
 static CURL *get_easy(ts_llm *c)

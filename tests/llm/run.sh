@@ -47,11 +47,14 @@ gen() { "$TS" gen respond "$@" 2>"$T/err"; RC=$?; }
 env -u OPENAI_BASE_URL "$TS" gen respond "$F/prompts.jsonl" -o "$T/x.jsonl" 2>"$T/err"
 [ $? -eq 2 ] && grep -q "no endpoint" "$T/err" && ok "no endpoint: exit 2" || bad noendpoint "$(cat "$T/err")"
 
+"$TS" gen respond "$F/prompts.jsonl" -o "$T/x.jsonl" --endpoint localhost:8080 2>"$T/err"
+[ $? -eq 2 ] && grep -q "not an http" "$T/err" && ok "an endpoint that is not a URL: exit 2" || bad badurl "$(cat "$T/err")"
+
 # --- happy path -------------------------------------------------------------
 start main "$F/rules.jsonl"
 MAIN=$PORT
 gen "$F/prompts.jsonl" -o "$T/happy.jsonl" --endpoint "http://127.0.0.1:$MAIN" --cache "$T/happy.sqlite" \
-  --stats "$T/happy.stats" -q
+  --stats "$T/happy.stats" -q --api-key sk-test
 if [ $RC -eq 0 ] && cmp -s "$T/happy.jsonl" "$F/respond.expected.jsonl" &&
    "$TS" validate "$T/happy.jsonl" -q && [ "$(jget "$T/happy.stats" "d['llm']['requests'], d['read'], d['written'], d['dropped']['already_answered']")" = "5 6 5 1" ]; then
   ok "happy path: expected output, valid records, counts add up"
@@ -61,8 +64,9 @@ else bad happy "rc $RC; $(cat "$T/err"); $(diff "$T/happy.jsonl" "$F/respond.exp
 OPENAI_BASE_URL="http://127.0.0.1:$MAIN/v1" gen "$F/prompts.jsonl" -o "$T/happy2.jsonl" --cache "$T/happy.sqlite" \
   --stats "$T/happy2.stats" -q
 [ $RC -eq 0 ] && cmp -s "$T/happy2.jsonl" "$F/respond.expected.jsonl" &&
+  [ "$(curl -s "http://127.0.0.1:$MAIN/stats" | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['with_auth'], d['last_key'])")" = "5 sk-test" ] &&
   [ "$(jget "$T/happy2.stats" "d['llm']['requests'], d['llm']['cache_hits']")" = "0 5" ] \
-  && ok "rerun over the cache sends nothing (OPENAI_BASE_URL)" || bad rerun "rc $RC $(cat "$T/happy2.stats")"
+  && ok "rerun over the cache sends nothing (OPENAI_BASE_URL); --api-key sent as a bearer token" || bad rerun "rc $RC $(cat "$T/happy2.stats")"
 
 # --n and --reasoning
 gen "$F/prompts.jsonl" -o "$T/n3.jsonl" --endpoint "http://127.0.0.1:$MAIN" --n 3 --reasoning -q
@@ -71,6 +75,27 @@ if [ $RC -eq 0 ] && [ "$(wc -l < "$T/n3.jsonl")" -eq 15 ] &&
    grep '"p/6#0"' "$T/n3.jsonl" | grep -qF '{"role":"assistant","content":"4","reasoning_content":"2 plus 2 is 4."}'; then
   ok "--n 3: three samples by seed, ids <id>#k; --reasoning splits <think>"
 else bad n3 "rc $RC $(head -c 600 "$T/n3.jsonl")"; fi
+
+# Identical requests in flight at once are sent once (no cache needed).
+python3 -c "
+import json
+for i in range(20): print(json.dumps({'id': 'd/%d' % i, 'prompt': 'the same question'}))" > "$T/dup.jsonl"
+start dup "$F/rules.jsonl" --latency-ms 200
+gen "$T/dup.jsonl" -o "$T/dup.out" --endpoint "http://127.0.0.1:$PORT" --stats "$T/dup.stats" -q
+[ $RC -eq 0 ] && [ "$(requests $PORT)" -eq 1 ] && [ "$(wc -l < "$T/dup.out")" -eq 20 ] &&
+  [ "$(jget "$T/dup.stats" "d['llm']['cache_hits']")" = 19 ] \
+  && ok "20 identical prompts in flight together: one request" || bad dup "rc $RC requests $(requests $PORT)"
+
+# --rpm 600 = 10 requests a second (a bucket of one second's worth): 30 take about 2 s.
+python3 -c "
+import json
+for i in range(30): print(json.dumps({'id': 'r/%d' % i, 'prompt': 'rate limited %d' % i}))" > "$T/rpm.jsonl"
+t0=$(now)
+gen "$T/rpm.jsonl" -o "$T/rpm.out" --endpoint "http://127.0.0.1:$MAIN" --rpm 600 -q
+t1=$(now)
+el=$(python3 -c "print('%.2f' % ($t1 - $t0))")
+[ $RC -eq 0 ] && python3 -c "import sys; sys.exit(0 if 1.8 <= $el <= 4 else 1)" \
+  && ok "--rpm 600: 30 requests in $el s" || bad rpm "rc $RC, $el s"
 
 # --- faults: each clears after `times`, everything completes ---------------
 for fault in 429 500 malformed truncated drop slow; do

@@ -178,6 +178,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             ts_buf_release(&b);
             return rc;
         }
+        const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+        srv_note_auth(auth);
         srv_answer_request(k->body.data ? k->body.data : "", k->body.len, latency_ms, &k->ans);
         if (k->ans.delay_ms) {
             k->phase = 1;

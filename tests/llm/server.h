@@ -18,7 +18,7 @@ typedef struct srv_answer {
     bool drop;            /* close the connection without a reply */
 } srv_answer;
 
-/* Loads a rules file (JSON Lines; see tests/llm/README.md). 0 or -1 with
+/* Loads a rules file (JSON Lines; see docs/llm.md). 0 or -1 with
  * a message in msg. */
 int srv_rules_load(const char *path, char *msg, size_t cap);
 
@@ -31,6 +31,10 @@ void srv_stats_json(ts_buf *out);
 /* Records how late a delayed reply went out (seconds), for /stats: the
  * benchmark shows the server kept its latency. */
 void srv_note_lateness(double late);
+
+/* Counts the requests that carried "Authorization: Bearer KEY" (auth may
+ * be NULL), and remembers the last KEY, for /stats. */
+void srv_note_auth(const char *auth);
 
 /* FNV-1a 64 of the body, as the keys of by_body_hash. */
 uint64_t srv_body_hash(const char *p, size_t n);

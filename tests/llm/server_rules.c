@@ -35,6 +35,18 @@ typedef struct counter_map {
 static counter_map by_body, by_fault;
 static uint64_t total_requests;
 static double late_sum, late_max;
+static uint64_t with_auth;
+static char last_key[128];
+
+void srv_note_auth(const char *auth)
+{
+    if (!auth || strncmp(auth, "Bearer ", 7))
+        return;
+    pthread_mutex_lock(&mu);
+    with_auth++;
+    snprintf(last_key, sizeof last_key, "%s", auth + 7);
+    pthread_mutex_unlock(&mu);
+}
 static uint64_t late_n;
 
 void srv_note_lateness(double late)
@@ -339,8 +351,11 @@ done:
 void srv_stats_json(ts_buf *out)
 {
     pthread_mutex_lock(&mu);
-    ts_buf_printf(out, "{\"requests\":%llu,\"late_ms_avg\":%.3f,\"late_ms_max\":%.3f,\"by_body_hash\":{",
-                  (unsigned long long)total_requests, late_n ? late_sum / (double)late_n * 1e3 : 0.0, late_max * 1e3);
+    ts_buf_printf(out, "{\"requests\":%llu,\"late_ms_avg\":%.3f,\"late_ms_max\":%.3f,\"with_auth\":%llu,\"last_key\":",
+                  (unsigned long long)total_requests, late_n ? late_sum / (double)late_n * 1e3 : 0.0, late_max * 1e3,
+                  (unsigned long long)with_auth);
+    ts_json_write_string(out, last_key, strlen(last_key));
+    ts_buf_printf(out, ",\"by_body_hash\":{");
     bool first = true;
     for (size_t i = 0; i < by_body.cap; i++)
         if (by_body.keys[i]) {

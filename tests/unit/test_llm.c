@@ -169,17 +169,21 @@ TEST(llm_client_retries_then_reports_and_keeps_budgets)
     done_rec d = {0};
     const char *req = "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
     CHECK_INT(ts_llm_submit(c, req, strlen(req), 1, on_done, &d, &e), 0);
-    CHECK_INT(ts_llm_submit(c, req, strlen(req), 2, on_done, &d, &e), TS_EBUDGET);
-    CHECK_INT(ts_llm_pending(c), 1);
+    const char *req2 = "{\"messages\":[{\"role\":\"user\",\"content\":\"y\"}]}";
+    CHECK_INT(ts_llm_submit(c, req2, strlen(req2), 2, on_done, &d, &e), TS_EBUDGET);
+    /* An identical request waits for the first one: no budget needed. */
+    CHECK_INT(ts_llm_submit(c, req, strlen(req), 3, on_done, &d, &e), 0);
+    CHECK_INT(ts_llm_pending(c), 2);
     CHECK_INT(ts_llm_run(c, &e), 0);
-    CHECK_INT(d.calls, 1);
+    CHECK_INT(d.calls, 2);
     CHECK_INT(d.err.code, TS_ENET);
-    CHECK_INT(d.attempts, 3);
+    CHECK_INT(d.attempts, 0); /* the last callback: the one that waited */
     CHECK(strstr(d.err.msg, "after 3 attempts") != NULL);
     const ts_llm_stats *s = ts_llm_get_stats(c);
     CHECK_INT(s->sent, 3);
     CHECK_INT(s->retries, 2);
-    CHECK_INT(s->failed, 1);
+    CHECK_INT(s->failed, 2);
+    CHECK_INT(s->cache_hits, 1);
     CHECK_INT(s->budget_refused, 1);
     CHECK_INT(ts_llm_pending(c), 0);
     ts_llm_close(c);
@@ -199,4 +203,65 @@ TEST(llm_open_needs_an_endpoint)
     }
     CHECK(c == NULL);
     CHECK_INT(e.code, TS_EINVAL);
+}
+
+TEST(llm_split_think)
+{
+    const char *t = "  <think>\n step one \n</think>\n\nThe answer.";
+    size_t n = strlen(t), rl = 0;
+    const char *r = NULL;
+    ts_llm_split_think(&t, &n, &r, &rl);
+    CHECK(r != NULL);
+    CHECK(rl == 8 && !memcmp(r, "step one", 8));
+    CHECK(n == 11 && !memcmp(t, "The answer.", 11));
+    const char *u = "no <think> prefix</think>";
+    size_t un = strlen(u);
+    r = NULL;
+    ts_llm_split_think(&u, &un, &r, &rl);
+    CHECK(r == NULL && un == strlen("no <think> prefix</think>"));
+    const char *open_only = "<think>never closed";
+    size_t on = strlen(open_only);
+    ts_llm_split_think(&open_only, &on, &r, &rl);
+    CHECK(r == NULL && on == 19);
+}
+
+static const char *prompt_of(const char *rec_text, ts_arena *a, char *out, size_t cap, bool *answered)
+{
+    ts_json *rec, *arr;
+    ts_jb b;
+    ts_jb_init(&b, a);
+    if (ts_json_parse(rec_text, strlen(rec_text), a, NULL, &rec, NULL))
+        return "unparsable";
+    ts_jb_array(&b);
+    const char *why = ts_llm_prompt_messages(rec, &b, answered);
+    ts_jb_end(&b);
+    ts_buf buf;
+    ts_buf_init(&buf, 0);
+    if (!ts_jb_finish(&b, &arr))
+        ts_json_write(&buf, arr);
+    snprintf(out, cap, "%.*s", (int)buf.len, buf.data ? buf.data : "");
+    ts_buf_release(&buf);
+    ts_jb_release(&b);
+    return why;
+}
+
+TEST(llm_prompt_messages_of_each_shape)
+{
+    ts_arena a;
+    ts_arena_init(&a);
+    char out[512];
+    bool ans;
+    CHECK(prompt_of("{\"instruction\":\"Do\",\"input\":\"this\",\"system\":\"S\"}", &a, out, sizeof out, &ans) == NULL);
+    CHECK_STR(out, "[{\"role\":\"system\",\"content\":\"S\"},{\"role\":\"user\",\"content\":\"Do\\n\\nthis\"}]");
+    CHECK(prompt_of("{\"prompt\":\"Hi\"}", &a, out, sizeof out, &ans) == NULL);
+    CHECK_STR(out, "[{\"role\":\"user\",\"content\":\"Hi\"}]");
+    CHECK(prompt_of("{\"messages\":[{\"role\":\"user\",\"content\":\"a\",\"x\":1}]}", &a, out, sizeof out, &ans) == NULL);
+    CHECK_STR(out, "[{\"role\":\"user\",\"content\":\"a\"}]");
+    CHECK(!ans);
+    CHECK(prompt_of("{\"messages\":[{\"role\":\"user\",\"content\":\"a\"},{\"role\":\"assistant\",\"content\":\"b\"}]}",
+                    &a, out, sizeof out, &ans) == NULL);
+    CHECK(ans);
+    CHECK(prompt_of("{\"text\":\"x\"}", &a, out, sizeof out, &ans) != NULL);
+    CHECK(prompt_of("{\"messages\":[]}", &a, out, sizeof out, &ans) != NULL);
+    ts_arena_release(&a);
 }
