@@ -40,6 +40,13 @@ after=$(server_stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["
 run ts $SI -n 3 -o "$T/d.jsonl" --endpoint "$URL" --min-words 2 --max-rouge 0.1 --stats "$T/d.stats"
 [ "$(stat "$T/d.stats" 'd["dropped"].get("si_too_short", 0)')" = 0 ] || fail "--min-words: $(cat "$T/d.stats")"
 grep -q '"Define entropy."' "$T/d.jsonl" || fail "--min-words 2 did not keep 'Define entropy.'"
+# Usage errors: exit 2, nothing sent.
+run ts gen self-instruct -n 4 -o "$T/u.jsonl" --endpoint "$URL"
+expect_rc 2
+run ts gen self-instruct --seeds "$G/seed_tasks.jsonl" --labels 'A,,C' -o "$T/u.jsonl" --endpoint "$URL"
+expect_rc 2
+run ts gen self-instruct --seeds "$G/seed_tasks.jsonl" -o "$T/u.jsonl" --endpoint "ftp://x"
+expect_rc 2
 # A budget stops the run cleanly with what it kept.
 run ts $SI -n 10 -o "$T/bud.jsonl" --endpoint "$URL" --max-requests 1 --concurrency 1 --stats "$T/bud.stats"
 expect_rc 0
