@@ -38,7 +38,7 @@ typedef struct respond {
     item *win; /* ring of items [head, tail) by sequence number */
     size_t cap;
     uint64_t head, tail;
-    uint64_t answered, failed_prompts, failed_samples, budget_cut;
+    uint64_t answered, failed_prompts, failed_samples, empty_samples, budget_cut;
     bool budget_hit;
     ts_arena arena;
     ts_jb jb;
@@ -206,13 +206,15 @@ static int flush(respond *x)
         item *it = &x->win[x->head % x->cap];
         if (it->left)
             break;
-        unsigned ok = 0;
+        unsigned ok = 0, empty = 0;
         const ts_err *first = NULL;
         for (unsigned k = 0; k < x->n; k++)
-            if (it->s[k].ok)
+            if (it->s[k].ok) {
                 ok++;
-            else if (!first)
+                empty += it->s[k].len == 0;
+            } else if (!first) {
                 first = &it->s[k].err;
+            }
         int rc = 0;
         if (it->budget && ok < x->n) {
             /* Refused by the budget: not an error, the next run goes on. */
@@ -221,11 +223,16 @@ static int flush(respond *x)
         } else if (!ok) {
             item_reject(x, it, first);
             x->failed_prompts++;
+        } else if (ok == empty) {
+            /* Nothing to learn from an empty turn (e.g. only a <think> block). */
+            run_drop(x->r, "empty_reply");
+            x->empty_samples += empty;
         } else {
             x->answered++;
             x->failed_samples += x->n - ok;
+            x->empty_samples += empty;
             for (unsigned k = 0; k < x->n && !rc; k++)
-                if (it->s[k].ok)
+                if (it->s[k].ok && it->s[k].len)
                     rc = emit_sample(x, it, k);
         }
         for (unsigned k = 0; k < x->n; k++)
@@ -443,9 +450,10 @@ int gen_respond(int argc, char **argv)
     ts_buf extra;
     ts_buf_init(&extra, 0);
     ts_buf_printf(&extra, "\"gen\":{\"prompts_answered\":%llu,\"prompts_failed\":%llu,\"samples_failed\":%llu,"
-                          "\"budget_cut\":%llu},",
+                          "\"samples_empty\":%llu,\"budget_cut\":%llu},",
                   (unsigned long long)x.answered, (unsigned long long)x.failed_prompts,
-                  (unsigned long long)x.failed_samples, (unsigned long long)x.budget_cut);
+                  (unsigned long long)x.failed_samples, (unsigned long long)x.empty_samples,
+                  (unsigned long long)x.budget_cut);
     llm_cli_stats_text(llm, &extra);
     r.extra_stats = extra.data;
     if (x.failed_prompts && !r.exit_code) {

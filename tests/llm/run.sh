@@ -56,7 +56,7 @@ MAIN=$PORT
 gen "$F/prompts.jsonl" -o "$T/happy.jsonl" --endpoint "http://127.0.0.1:$MAIN" --cache "$T/happy.sqlite" \
   --stats "$T/happy.stats" -q --api-key sk-test
 if [ $RC -eq 0 ] && cmp -s "$T/happy.jsonl" "$F/respond.expected.jsonl" &&
-   "$TS" validate "$T/happy.jsonl" -q && [ "$(jget "$T/happy.stats" "d['llm']['requests'], d['read'], d['written'], d['dropped']['already_answered']")" = "5 6 5 1" ]; then
+   "$TS" validate "$T/happy.jsonl" -q && [ "$(jget "$T/happy.stats" "d['llm']['requests'], d['read'], d['written'], d['dropped']['already_answered'], d['dropped']['empty_reply']")" = "6 7 5 1 1" ]; then
   ok "happy path: expected output, valid records, counts add up"
 else bad happy "rc $RC; $(cat "$T/err"); $(diff "$T/happy.jsonl" "$F/respond.expected.jsonl" | head -5)"; fi
 
@@ -64,8 +64,8 @@ else bad happy "rc $RC; $(cat "$T/err"); $(diff "$T/happy.jsonl" "$F/respond.exp
 OPENAI_BASE_URL="http://127.0.0.1:$MAIN/v1" gen "$F/prompts.jsonl" -o "$T/happy2.jsonl" --cache "$T/happy.sqlite" \
   --stats "$T/happy2.stats" -q
 [ $RC -eq 0 ] && cmp -s "$T/happy2.jsonl" "$F/respond.expected.jsonl" &&
-  [ "$(curl -s "http://127.0.0.1:$MAIN/stats" | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['with_auth'], d['last_key'])")" = "5 sk-test" ] &&
-  [ "$(jget "$T/happy2.stats" "d['llm']['requests'], d['llm']['cache_hits']")" = "0 5" ] \
+  [ "$(curl -s "http://127.0.0.1:$MAIN/stats" | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['with_auth'], d['last_key'])")" = "6 sk-test" ] &&
+  [ "$(jget "$T/happy2.stats" "d['llm']['requests'], d['llm']['cache_hits']")" = "0 6" ] \
   && ok "rerun over the cache sends nothing (OPENAI_BASE_URL); --api-key sent as a bearer token" || bad rerun "rc $RC $(cat "$T/happy2.stats")"
 
 # --n and --reasoning
@@ -112,7 +112,7 @@ for fault in 429 500 malformed truncated drop slow; do
   slow_ok=1
   # Retry-After: 1 is honoured: two retries wait at least a second each.
   [ $fault = 429 ] && python3 -c "import sys; sys.exit(0 if $t1 - $t0 >= 2 else 1)" || [ $fault != 429 ] || slow_ok=0
-  if [ $RC -eq 0 ] && cmp -s "$T/f_$fault.jsonl" "$F/respond.expected.jsonl" && [ "$r" = "15 10 0" ] && [ $slow_ok = 1 ]; then
+  if [ $RC -eq 0 ] && cmp -s "$T/f_$fault.jsonl" "$F/respond.expected.jsonl" && [ "$r" = "18 12 0" ] && [ $slow_ok = 1 ]; then
     ok "fault $fault x2 per request: retried, all completed ($r)"
   else bad "fault_$fault" "rc $RC, requests/retries/failed $r, $(head -c 300 "$T/err")"; fi
 done
@@ -123,7 +123,7 @@ start never "$T/never.rules"
 gen "$F/prompts.jsonl" -o "$T/never.jsonl" --endpoint "http://127.0.0.1:$PORT" --max-attempts 3 \
   --rejects "$T/never.rej" --stats "$T/never.stats"
 c=$(jget "$T/never.stats" "d['read'], d['written'], d['dropped_total'], d['rejected'], d['llm']['requests']")
-if [ $RC -eq 1 ] && [ "$c" = "6 4 1 1 7" ] && grep -q '"line":2' "$T/never.rej" &&
+if [ $RC -eq 1 ] && [ "$c" = "7 4 2 1 8" ] && grep -q '"line":2' "$T/never.rej" &&
    grep -q 'HTTP 500' "$T/never.rej" && grep -q 'after 3 attempts' "$T/never.rej" &&
    [ "$(grep -v '"p/2"' "$F/respond.expected.jsonl" | cmp - "$T/never.jsonl" && echo same)" = same ]; then
   ok "fault that never clears: item rejected (line 2, HTTP 500 after 3 attempts), others written, exit 1"
