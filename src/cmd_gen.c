@@ -7,11 +7,13 @@
 
 /* X(name, function, summary) — one line per generator. */
 #define GEN_SUBCOMMANDS(X)                                                                          \
+    X("augment", gen_augment, "rewrite records: paraphrase, deepen/broaden (Evol-Instruct), translate")  \
     X("feedback", gen_feedback, "UltraFeedback: completions from a model pool, rated by a judge; pairs") \
     X("kwk", gen_kwk, "Llama 3 know-what-it-knows: questions from snippets, judged answers, refusals") \
     X("respond", gen_respond, "fill the assistant turn of prompt-only records (n samples each)")   \
-    X("self-instruct", gen_self_instruct, "Alpaca's Self-Instruct: new tasks from seed tasks, ROUGE-L filtered") \
     X("select", gen_select, "s1K's funnel: quality, weak-model difficulty, MSC-domain diversity")  \
+    X("self-instruct", gen_self_instruct, "Alpaca's Self-Instruct: new tasks from seed tasks, ROUGE-L filtered") \
+    X("simulate", gen_simulate, "UltraChat's simulated chats: a model plays the user, another the assistant") \
     /* one line per generator above this comment */
 
 #define GEN_DECLARE(name, fn, summary) int fn(int argc, char **argv);

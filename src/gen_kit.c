@@ -14,7 +14,10 @@ int genkit_prompt(const char *cmd, const char *path, const char *builtin, ts_buf
             cli_error(cmd, "no built-in prompt %s", builtin);
             return EXIT_USAGE;
         }
-        return ts_buf_append(store, t, strlen(t) + 1) ? EXIT_IO : (store->len--, 0);
+        if (ts_buf_append(store, t, strlen(t) + 1))
+            return EXIT_IO;
+        store->len--; /* NUL-terminated, not counted */
+        return 0;
     }
     ts_in *in;
     ts_err e = TS_ERR_INIT;

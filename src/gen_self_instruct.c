@@ -222,6 +222,7 @@ static int process(si_run *x)
         ts_arena_release(&a);
     }
     genkit_reply_clear(g);
+    run_progress(x->r);
     x->dry = x->kept > before ? 0 : x->dry + 1;
     if (x->kept >= x->num)
         x->done = true;

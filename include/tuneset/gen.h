@@ -146,8 +146,8 @@ int ts_gen_fill(ts_buf *out, const char *tmpl, size_t n, const ts_gen_var *vars,
 bool ts_gen_uses(const char *tmpl, size_t n, const char *name);
 
 /* Splits a list reply into items, one a line: numbering ("1.", "2)"),
- * bullets ("-", "*", "•") and quotes around the whole item are removed,
- * blank lines skipped. Items point into text; returns how many were found
+ * bullets ("-", "*", "•") and quotes around the whole item are removed;
+ * blank lines and headers (ending in ':') are skipped. Items point into text; returns how many were found
  * (only the first cap are stored). */
 size_t ts_gen_list(const char *text, size_t n, ts_gen_str *items, size_t cap);
 

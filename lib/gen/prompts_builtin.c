@@ -87,7 +87,7 @@ static const struct {
     {"simulate_user",
      "You play the user in a conversation with an AI assistant. Read the conversation so far and write the user's next message: a natural follow-up that digs deeper, asks for an example or a clarification, challenges a point, or moves to a related question. Write only the message itself, in the same language as the conversation, without a \"User:\" label.\n"
      "\n"
-     "If the user's needs are fully met and a real person would stop here, write only [END].\n"
+     "If the user's needs are fully met and a real person would stop here, write only {{end_marker}}.\n"
      "\n"
      "The conversation so far:\n"
      "\n"
@@ -97,7 +97,7 @@ static const struct {
     {"world_subtopics",
      "List {{n}} distinct, specific subtopics of \"{{topic}}\" that people often ask questions about. Write one subtopic per line, without numbering or explanations.\n"},
     {"writing_openers",
-     "Write {{n}} diverse requests that a person might send to an AI assistant asking it to write a {{kind}}. Each request should state a concrete purpose, audience or subject, and some may add constraints on length, tone or form. Write one request per line, without numbering.\n"},
+     "Write {{n}} diverse requests that a person might send to an AI assistant asking it to write something of this kind: {{kind}}. Each request should state a concrete purpose, audience or subject, and some may add constraints on length, tone or form. Write one request per line, without numbering.\n"},
 };
 
 const char *ts_gen_prompt(const char *name)

@@ -119,8 +119,8 @@ size_t ts_gen_list(const char *text, size_t n, ts_gen_str *items, size_t cap)
             len--;
         }
         strip_quotes(&s, &len);
-        if (!len)
-            continue;
+        if (!len || s[len - 1] == ':')
+            continue; /* blank, or a header such as "Here are some:" */
         if (count < cap)
             items[count] = (ts_gen_str){s, len};
         count++;

@@ -1,158 +1,14 @@
-/* ROUGE-L with a bit-parallel LCS. Self-Instruct scores every candidate
- * instruction against every seed and kept instruction; the reference
- * Python does an O(m*n) DP per pair in a process pool. Here each stored text
- * is a run of interned token ids, the candidate's tokens become bit masks
- * (one bit per candidate position), and Hyyro's recurrence
- *     V' = (V + (V & M[b])) | (V & ~M[b])
- * consumes one stored token per word-step; tokens the candidate lacks are
- * skipped outright since they leave V unchanged. */
+/* ROUGE-L against a stored set of texts. Self-Instruct scores every
+ * candidate instruction against every seed and kept instruction; the
+ * reference Python runs an O(m*n) DP per pair in a process pool. Here each
+ * stored text is a run of interned token ids, the candidate's tokens become
+ * bit masks (one bit per candidate position), and rouge_lcs.c's
+ * bit-parallel LCS consumes one stored token per word-step. */
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
-#include "tuneset/gen.h"
+#include "rouge_int.h"
 #include "tuneset/hash.h"
-
-enum { MAX_TOKEN = 256 }; /* longer "words" are cut: they would never match anyway */
-
-/* Calls fn(ctx, token, len) for each lowercased token of s. Returns the
- * number of tokens. */
-typedef void (*tok_fn)(void *ctx, const char *tok, size_t len);
-
-static size_t tokenize(const char *s, size_t n, tok_fn fn, void *ctx)
-{
-    char tok[MAX_TOKEN + 4];
-    size_t tl = 0, count = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i <= n) {
-        bool word = false;
-        size_t step = 1;
-        char enc[4];
-        size_t enclen = 0;
-        if (i < n) {
-            unsigned c = p[i];
-            if (c < 0x80) {
-                if (c >= 'A' && c <= 'Z')
-                    c += 32;
-                if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-                    word = true;
-                    enc[0] = (char)c;
-                    enclen = 1;
-                }
-            } else {
-                utf8proc_int32_t cp;
-                utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
-                if (k > 0) {
-                    step = (size_t)k;
-                    utf8proc_category_t cat = utf8proc_category(cp);
-                    if ((cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
-                        (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) ||
-                        (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO)) {
-                        word = true;
-                        enclen = (size_t)utf8proc_encode_char(utf8proc_tolower(cp), (utf8proc_uint8_t *)enc);
-                    }
-                }
-            }
-        }
-        if (word) {
-            if (tl + enclen <= MAX_TOKEN) {
-                memcpy(tok + tl, enc, enclen);
-                tl += enclen;
-            }
-        } else if (tl) {
-            if (fn)
-                fn(ctx, tok, tl);
-            count++;
-            tl = 0;
-        }
-        i += step;
-    }
-    return count;
-}
-
-size_t ts_rouge_ntokens(const char *s, size_t n) { return tokenize(s, n, NULL, NULL); }
-
-/* --- the bit-parallel LCS ---------------------------------------------- */
-
-/* masks: for each position j of b, masks + slot[j]*words, or skip when
- * slot[j] < 0. Returns LCS length. v is scratch of `words` words. */
-static size_t lcs_run(const uint64_t *masks, size_t words, size_t m, const int32_t *slots, size_t n,
-                      uint64_t *v)
-{
-    if (words == 1) {
-        uint64_t V = ~0ull;
-        for (size_t j = 0; j < n; j++) {
-            if (slots[j] < 0)
-                continue;
-            uint64_t U = V & masks[slots[j]];
-            V = (V + U) | (V - U);
-        }
-        uint64_t low = m == 64 ? ~0ull : ((1ull << m) - 1);
-        return m - (size_t)__builtin_popcountll(V & low);
-    }
-    for (size_t w = 0; w < words; w++)
-        v[w] = ~0ull;
-    for (size_t j = 0; j < n; j++) {
-        if (slots[j] < 0)
-            continue;
-        const uint64_t *M = masks + (size_t)slots[j] * words;
-        unsigned carry = 0;
-        for (size_t w = 0; w < words; w++) {
-            uint64_t V = v[w], U = V & M[w];
-            uint64_t sum = V + U;
-            unsigned c1 = sum < V;
-            uint64_t sum2 = sum + carry;
-            unsigned c2 = sum2 < sum;
-            carry = c1 | c2;
-            v[w] = sum2 | (V - U);
-        }
-    }
-    size_t ones = 0;
-    for (size_t w = 0; w < words; w++) {
-        uint64_t x = v[w];
-        if (w == words - 1 && m % 64)
-            x &= (1ull << (m % 64)) - 1;
-        ones += (size_t)__builtin_popcountll(x);
-    }
-    return m - ones;
-}
-
-size_t ts_lcs_bits(const uint32_t *a, size_t m, const uint32_t *b, size_t n)
-{
-    if (!m || !n)
-        return 0;
-    size_t words = (m + 63) / 64;
-    /* Distinct tokens of a, found by a linear scan: fine for a test helper. */
-    uint32_t *distinct = malloc(m * sizeof *distinct);
-    uint64_t *masks = calloc(m * words, sizeof *masks);
-    int32_t *slots = malloc(n * sizeof *slots);
-    uint64_t *v = malloc(words * sizeof *v);
-    size_t nd = 0, r = 0;
-    if (!distinct || !masks || !slots || !v)
-        goto out;
-    for (size_t i = 0; i < m; i++) {
-        size_t d = 0;
-        while (d < nd && distinct[d] != a[i])
-            d++;
-        if (d == nd)
-            distinct[nd++] = a[i];
-        masks[d * words + i / 64] |= 1ull << (i % 64);
-    }
-    for (size_t j = 0; j < n; j++) {
-        slots[j] = -1;
-        for (size_t d = 0; d < nd; d++)
-            if (distinct[d] == b[j])
-                slots[j] = (int32_t)d;
-    }
-    r = lcs_run(masks, words, m, slots, n, v);
-out:
-    free(distinct);
-    free(masks);
-    free(slots);
-    free(v);
-    return r;
-}
 
 /* --- the stored set ------------------------------------------------------ */
 
@@ -176,8 +32,6 @@ struct ts_rouge {
     /* query scratch */
     int32_t *slot_of; /* per vocab id: mask slot of the current query, or -1 */
     size_t cap_slot_of;
-    int32_t *qslots; /* per stored token: its slot (reused buffer) */
-    size_t cap_qslots;
     uint32_t *qids;
     size_t cap_qids, nq;
     int err;
@@ -211,7 +65,6 @@ void ts_rouge_free(ts_rouge *r)
     free(r->texts);
     free(r->lens);
     free(r->slot_of);
-    free(r->qslots);
     free(r->qids);
     free(r);
 }
@@ -334,7 +187,7 @@ int ts_rouge_add(ts_rouge *r, const char *s, size_t n)
         return TS_ENOMEM;
     memcpy(copy, s, n);
     copy[n] = 0;
-    tokenize(s, n, add_tok, r);
+    rouge_tokenize(s, n, add_tok, r);
     if (r->err) {
         r->ntoks = mark;
         free(copy);
@@ -380,7 +233,7 @@ int ts_rouge_query(ts_rouge *r, const char *s, size_t n, ts_rouge_hit *top, size
     *max = 0;
     r->nq = 0;
     r->err = 0;
-    tokenize(s, n, query_tok, r);
+    rouge_tokenize(s, n, query_tok, r);
     if (r->err)
         return r->err;
     size_t m = r->nq;
@@ -407,13 +260,8 @@ int ts_rouge_query(ts_rouge *r, const char *s, size_t n, ts_rouge_hit *top, size
     for (size_t i = 0; i < m; i++)
         if (r->qids[i] != UINT32_MAX)
             masks[(size_t)r->slot_of[r->qids[i]] * words + i / 64] |= 1ull << (i % 64);
-    /* Map every stored token to its slot once; ids the query lacks are -1. */
-    if (grow((void **)&r->qslots, &r->cap_qslots, r->ntoks, sizeof *r->qslots)) {
-        free(masks);
-        return TS_ENOMEM;
-    }
-    /* A per-query membership bitmap over the vocabulary avoids clearing
-     * slot_of for the whole vocabulary on every query. */
+    /* A per-query membership bitmap over the vocabulary: slot_of is only
+     * meaningful for the query's own ids and is never cleared. */
     size_t vwords = (r->nvocab + 63) / 64;
     uint64_t *member = calloc(vwords ? vwords : 1, sizeof *member);
     if (!member) {
@@ -423,22 +271,19 @@ int ts_rouge_query(ts_rouge *r, const char *s, size_t n, ts_rouge_hit *top, size
     for (size_t i = 0; i < m; i++)
         if (r->qids[i] != UINT32_MAX)
             member[r->qids[i] / 64] |= 1ull << (r->qids[i] % 64);
-    for (size_t t = 0; t < r->ntoks; t++) {
-        uint32_t id = r->toks[t];
-        r->qslots[t] = (member[id / 64] >> (id % 64) & 1) ? r->slot_of[id] : -1;
-    }
-    free(member);
+    lcs_q lq = {masks, words, m, member, r->slot_of};
     for (size_t i = 0; i < r->count; i++) {
         size_t b0 = r->off[i], bn = r->off[i + 1] - b0;
         double f = 0;
         if (bn) {
-            size_t l = lcs_run(masks, words, m, r->qslots + b0, bn, v);
+            size_t l = lcs_ids(&lq, r->toks + b0, bn, v);
             f = l ? 2.0 * (double)l / (double)(m + bn) : 0;
         }
         if (f > *max)
             *max = f;
         top_insert(top, k, ntop, i, f);
     }
+    free(member);
     free(masks);
     return 0;
 }

@@ -5,6 +5,7 @@ BUILD=${1:-build}
 cd "$(dirname "$0")/../.." || exit 2
 ROOT=$(pwd)
 export ROOT TUNESET="$ROOT/$BUILD/tuneset" LLM_SERVER="$ROOT/$BUILD/llm_test_server"
+[ -x "$LLM_SERVER" ] || make -s BUILD="$BUILD" "$BUILD/llm_test_server" >/dev/null || exit 2
 pass=0
 fail=0
 for t in tests/llm/gen_*.sh; do

@@ -19,3 +19,34 @@ trap 'stop_server; rm -rf "$T"' EXIT
 server_stats() { curl -s "$URL/stats"; }
 # stat FILE EXPR: a Python expression over the parsed --stats JSON `d`.
 stat() { json_get "$1" "$2"; }
+# cache_requests CACHE: the requests a cache holds, one a line (right after
+# a kill: what had completed). resent_completed FILE: how many of those were
+# not sent exactly once in all (the server counts bodies by FNV-1a).
+cache_requests() {
+  python3 -c "
+import sqlite3, sys
+for (r,) in sqlite3.connect(sys.argv[1]).execute('select request from llm_cache'): print(r)" "$1"
+}
+resent_completed() {
+  [ -s "$1" ] || { echo "none completed before the kill"; return; }
+  server_stats | python3 -c "
+import json, sys
+counts = json.load(sys.stdin)['by_body_hash']
+def fnv(b):
+    h = 0xcbf29ce484222325
+    for c in b:
+        h = ((h ^ c) * 0x100000001b3) & 0xffffffffffffffff
+    return '%016x' % h
+print(sum(1 for r in open(sys.argv[1], 'rb').read().splitlines() if counts.get(fnv(r)) != 1))" "$1"
+}
+# kill_after N PID: SIGKILL the run once the server has seen N requests
+# (sanitizer builds start slowly: a fixed sleep would race).
+kill_after() {
+  i=0
+  while [ "$(server_stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])' 2>/dev/null || echo 0)" -lt "$1" ]; do
+    i=$((i + 1)); [ $i -gt 400 ] && break
+    sleep 0.05
+  done
+  kill -9 "$2"
+  wait "$2" 2>/dev/null
+}

@@ -40,6 +40,24 @@ after=$(server_stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["
 run ts $SI -n 3 -o "$T/d.jsonl" --endpoint "$URL" --min-words 2 --max-rouge 0.1 --stats "$T/d.stats"
 [ "$(stat "$T/d.stats" 'd["dropped"].get("si_too_short", 0)')" = 0 ] || fail "--min-words: $(cat "$T/d.stats")"
 grep -q '"Define entropy."' "$T/d.jsonl" || fail "--min-words 2 did not keep 'Define entropy.'"
+# Usage errors: exit 2, nothing sent.
+run ts gen self-instruct -n 4 -o "$T/u.jsonl" --endpoint "$URL"
+expect_rc 2
+run ts gen self-instruct --seeds "$G/seed_tasks.jsonl" --labels 'A,,C' -o "$T/u.jsonl" --endpoint "$URL"
+expect_rc 2
+run ts gen self-instruct --seeds "$G/seed_tasks.jsonl" -o "$T/u.jsonl" --endpoint "ftp://x"
+expect_rc 2
+# A budget stops the run cleanly with what it kept.
+run ts $SI -n 10 -o "$T/bud.jsonl" --endpoint "$URL" --max-requests 1 --concurrency 1 --stats "$T/bud.stats"
+expect_rc 0
+expect_err_has "budget reached: kept 2 of 10"
+[ "$(stat "$T/bud.stats" 'd["written"], d["llm"]["requests"]')" = "2 1" ] || fail "budget: $(cat "$T/bud.stats")"
+# A malformed seed task stops the run with its record number.
+printf '%s\n' '{"instruction": "Fine task here.", "instances": [{"input": "", "output": "x"}]}' '{"instruction": "No instances."}' > "$T/badseeds.jsonl"
+run ts gen self-instruct --seeds "$T/badseeds.jsonl" -n 1 -o "$T/bs.jsonl" --endpoint "$URL"
+expect_rc 1
+expect_err_has "record 2: seed task: instances must be a non-empty array"
+[ ! -e "$T/bs.jsonl" ] || fail "a failed run left its output"
 stop_server
 
 # Korean: a translated prompt and labels; Hangul instructions pass.
@@ -104,15 +122,14 @@ expect_rc 0
 stop_server
 start_server "$G/si_rules_many.jsonl" --latency-ms 300
 "$TUNESET" $SI -n 16 -o "$T/k.jsonl" --endpoint "$URL" --concurrency 2 --cache "$T/k.sqlite" 2>/dev/null &
-pid=$!
-sleep 0.5
-kill -9 $pid
-wait $pid 2>/dev/null
+kill_after 4 $!
 [ ! -e "$T/k.jsonl" ] || fail "a killed run left its output"
+cache_requests "$T/k.sqlite" > "$T/done1"
 killed=$(server_stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])')
 [ "$killed" -ge 2 ] || fail "the run was killed before any reply ($killed requests)"
 run ts $SI -n 16 -o "$T/k.jsonl" --endpoint "$URL" --concurrency 2 --cache "$T/k.sqlite" --stats "$T/k.stats"
 expect_rc 0
+[ "$(resent_completed "$T/done1")" = 0 ] || fail "requests completed before the kill were sent again ($(resent_completed "$T/done1"))"
 cmp -s "$T/full.jsonl" "$T/k.jsonl" || fail "the resumed run differs from an uninterrupted one"
 server_stats | python3 -c '
 import json, sys
