@@ -404,6 +404,12 @@ static int drive(ts_llm *c, bool once, ts_err *err)
             return c->fatal;
         }
         if (c->done) {
+            /* Refill the freed slots and send before the callbacks run:
+             * the server works while the caller does. */
+            double now = llm_now();
+            promote(c, now);
+            llm_launch(c, now);
+            llm_kick(c);
             deliver(c);
             if (once)
                 return 0;

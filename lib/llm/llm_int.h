@@ -123,5 +123,8 @@ int llm_harvest(ts_llm *c, ts_err *err);
 /* Lets curl work: waits at most `wait` seconds for socket events or its
  * timer, hands them to curl, then harvests. */
 int llm_io(ts_llm *c, double wait, ts_err *err);
+/* Runs curl's due timer (starts transfers just added) without waiting;
+ * what finishes is harvested by the next llm_io. */
+void llm_kick(ts_llm *c);
 int llm_transfer_init(ts_llm *c, ts_err *err);
 void llm_transfer_release(ts_llm *c);

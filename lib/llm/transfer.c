@@ -53,9 +53,22 @@ static int on_timer(CURLM *m, long ms, void *userp)
     return 0;
 }
 
+void llm_kick(ts_llm *c)
+{
+    int running;
+    if (c->timer_due >= 0 && c->timer_due <= llm_now()) {
+        c->timer_due = -1;
+        curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    }
+}
+
 int llm_io(ts_llm *c, double wait, ts_err *err)
 {
     int running;
+    /* Transfers that ended during llm_kick are waiting to be taken. */
+    int hrc = llm_harvest(c, err);
+    if (hrc || c->done)
+        return hrc;
     double now = llm_now();
     if (c->timer_due >= 0 && c->timer_due <= now) {
         c->timer_due = -1;
