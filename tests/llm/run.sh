@@ -35,7 +35,7 @@ start() {
   PORT=$(cat "$T/$name.port")
 }
 # requests PORT: the server's request count.
-requests() { curl -s "http://127.0.0.1:$1/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['requests'])"; }
+requests() { curl -s "http://127.0.0.1:$1/stats?brief=1" | python3 -c "import json,sys; print(json.load(sys.stdin)['requests'])"; }
 jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 now() { python3 -c "import time; print(time.time())"; }
 # gen ARGS...: runs gen respond, keeping stderr in $T/err and the exit code in $RC.
