@@ -252,6 +252,9 @@ void ts_llm_close(ts_llm *c)
     }
     free(c->eps);
     free(c->live);
+    for (size_t i = 0; i < c->nmodels; i++)
+        free((char *)c->models[i].model);
+    free(c->models);
     free(c->model);
     ts_arena_release(&c->arena);
     ts_arena_release(&c->tmp);
@@ -433,5 +436,45 @@ int ts_llm_run(ts_llm *c, ts_err *err) { return drive(c, false, err); }
 int ts_llm_step(ts_llm *c, ts_err *err) { return drive(c, true, err); }
 
 size_t ts_llm_pending(const ts_llm *c) { return c->pending; }
+
+void llm_count_model(ts_llm *c, const ts_json *model, uint64_t prompt, uint64_t completion)
+{
+    const char *name = "";
+    size_t n = 0;
+    if (ts_json_is(model, TS_JSON_STRING)) {
+        name = model->u.s;
+        n = model->len;
+    }
+    size_t i = 0;
+    while (i < c->nmodels && !(strlen(c->models[i].model) == n && !memcmp(c->models[i].model, name, n)))
+        i++;
+    if (i == c->nmodels) {
+        /* A few models per run: a list is enough; a flood of names is capped. */
+        if (c->nmodels >= 64)
+            return;
+        ts_llm_model_usage *m = realloc(c->models, (c->nmodels + 1) * sizeof *m);
+        char *copy = malloc(n + 1);
+        if (m)
+            c->models = m;
+        if (!m || !copy) {
+            free(copy);
+            return;
+        }
+        memcpy(copy, name, n);
+        copy[n] = 0;
+        c->models[c->nmodels++] = (ts_llm_model_usage){.model = copy};
+    }
+    c->models[i].replies++;
+    c->models[i].prompt_tokens += prompt;
+    c->models[i].completion_tokens += completion;
+}
+
+int ts_llm_get_model_usage(const ts_llm *c, size_t i, ts_llm_model_usage *out)
+{
+    if (i >= c->nmodels)
+        return 0;
+    *out = c->models[i];
+    return 1;
+}
 
 const ts_llm_stats *ts_llm_get_stats(const ts_llm *c) { return &c->stats; }

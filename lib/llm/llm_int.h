@@ -105,6 +105,8 @@ struct ts_llm {
     uint64_t rng;
     unsigned rr; /* rotates ties between endpoints */
     ts_llm_stats stats;
+    ts_llm_model_usage *models; /* by model name, names malloc'd */
+    size_t nmodels;
     ts_arena arena; /* the reply handed to one callback */
     ts_arena tmp;
     int fatal;
@@ -112,6 +114,8 @@ struct ts_llm {
 };
 
 double llm_now(void);
+/* Adds one received reply's usage to its model's line. */
+void llm_count_model(ts_llm *c, const ts_json *model, uint64_t prompt, uint64_t completion);
 void llm_req_free(llm_req *r);
 void llm_push_done(ts_llm *c, llm_req *r);
 void llm_push_ready_front(ts_llm *c, llm_req *r);

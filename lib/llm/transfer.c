@@ -351,6 +351,7 @@ static int finish(ts_llm *c, llm_req *r, CURLcode res, ts_err *err)
             }
             c->stats.prompt_tokens += p.prompt_tokens;
             c->stats.completion_tokens += p.completion_tokens;
+            llm_count_model(c, ts_json_get(p.root, "model"), p.prompt_tokens, p.completion_tokens);
             llm_ep *e = &c->eps[r->ep];
             if (e->tpm > 0)
                 e->tok_bucket -= (double)(p.prompt_tokens + p.completion_tokens) - (double)r->est_tokens;

@@ -56,7 +56,7 @@ MAIN=$PORT
 gen "$F/prompts.jsonl" -o "$T/happy.jsonl" --endpoint "http://127.0.0.1:$MAIN" --cache "$T/happy.sqlite" \
   --stats "$T/happy.stats" -q --api-key sk-test
 if [ $RC -eq 0 ] && cmp -s "$T/happy.jsonl" "$F/respond.expected.jsonl" &&
-   "$TS" validate "$T/happy.jsonl" -q && [ "$(jget "$T/happy.stats" "d['llm']['requests'], d['read'], d['written'], d['dropped']['already_answered'], d['dropped']['empty_reply']")" = "6 7 5 1 1" ]; then
+   "$TS" validate "$T/happy.jsonl" -q && [ "$(jget "$T/happy.stats" "d['llm']['requests'], d['read'], d['written'], d['dropped']['already_answered'], d['dropped']['empty_reply'], d['llm']['models']['test-model']['replies']")" = "6 7 5 1 1 6" ]; then
   ok "happy path: expected output, valid records, counts add up"
 else bad happy "rc $RC; $(cat "$T/err"); $(diff "$T/happy.jsonl" "$F/respond.expected.jsonl" | head -5)"; fi
 
