@@ -114,6 +114,11 @@ struct ts_llm {
 };
 
 double llm_now(void);
+/* The live table: requests queued, in flight or waiting for their
+ * callback, by key (books.c). */
+llm_req *llm_live_find(ts_llm *c, const uint8_t key[16]);
+int llm_live_add(ts_llm *c, llm_req *r);
+void llm_live_remove(ts_llm *c, llm_req *r);
 /* Adds one received reply's usage to its model's line. */
 void llm_count_model(ts_llm *c, const ts_json *model, uint64_t prompt, uint64_t completion);
 void llm_req_free(llm_req *r);
