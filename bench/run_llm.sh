@@ -40,7 +40,7 @@ server() {
   while [ ! -s "$DIR/port" ]; do sleep 0.05; done
   PORT=$(cat "$DIR/port")
 }
-sreq() { curl -s "http://127.0.0.1:$PORT/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['requests'])"; }
+sreq() { curl -s "http://127.0.0.1:$PORT/stats?brief=1" | python3 -c "import json,sys; print(json.load(sys.stdin)['requests'])"; }
 now() { date +%s.%N; }
 
 # --- 1. 100 ms latency, 256 in flight ------------------------------------
@@ -61,7 +61,7 @@ wait $CPID
 rc1=$?
 t1=$(now)
 T0_1=$t0 T1_1=$t1
-late=$(curl -s "http://127.0.0.1:$PORT/stats" | python3 -c "import json,sys; d=json.load(sys.stdin); print('%.1f ms average, %.0f ms max' % (d['late_ms_avg'], d['late_ms_max']))")
+late=$(curl -s "http://127.0.0.1:$PORT/stats?brief=1" | python3 -c "import json,sys; d=json.load(sys.stdin); print('%.1f ms average, %.0f ms max' % (d['late_ms_avg'], d['late_ms_max']))")
 echo "llm server: replies went out $late late (scheduling); machine load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores"
 python3 - "$t0" "$t1" "$N" "$DIR/rss.log" "$rc1" <<'PY'
 import sys

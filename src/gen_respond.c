@@ -382,9 +382,9 @@ int gen_respond(int argc, char **argv)
     int npos;
     const char *cmd = argv[0];
     int rc = cli_parse(argc, argv, opts, &c, "[options] [FILE...] -o OUT --endpoint URL",
-                       "Asks the model for the assistant turn of each prompt-only record: messages\n"
+                       "Asks the model for the assistant turn of each prompt-only record (messages\n"
                        "ending in a user turn, {\"prompt\": \"...\"} or {\"instruction\", \"input\"}, with an\n"
-                       "optional \"system\"), and writes SFT records with the reply appended (meta.model,\n"
+                       "optional \"system\") and writes SFT records with the reply appended (meta.model,\n"
                        "meta.finish_reason). Records already ending in an assistant turn are dropped\n"
                        "(already_answered). Output is in input order; with --cache a killed run, rerun\n"
                        "with the same arguments, re-sends nothing that completed and writes the same\n"

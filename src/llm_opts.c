@@ -120,6 +120,11 @@ void llm_cli_summary(const ts_llm *c)
             (unsigned long long)s->completed, (unsigned long long)s->failed);
     fprintf(stderr, "  llm tokens prompt %llu, completion %llu\n", (unsigned long long)s->prompt_tokens,
             (unsigned long long)s->completion_tokens);
+    ts_llm_model_usage m;
+    for (size_t i = 0; ts_llm_get_model_usage(c, i, &m); i++)
+        fprintf(stderr, "  llm model %s: replies %llu, tokens prompt %llu, completion %llu\n",
+                m.model[0] ? m.model : "(unnamed)", (unsigned long long)m.replies,
+                (unsigned long long)m.prompt_tokens, (unsigned long long)m.completion_tokens);
     if (s->budget_refused)
         fprintf(stderr, "  llm budget reached: %llu submissions refused\n",
                 (unsigned long long)s->budget_refused);
@@ -156,6 +161,22 @@ void llm_cli_stats_json(const ts_llm *c, ts_jb *b)
         ts_jb_key(b, stat_fields[i].name);
         ts_jb_int(b, (int64_t)field(s, i));
     }
+    ts_jb_key(b, "models");
+    ts_jb_object(b);
+    ts_llm_model_usage m;
+    for (size_t i = 0; ts_llm_get_model_usage(c, i, &m); i++) {
+        /* Keys are borrowed as NUL-terminated: the client owns the names. */
+        ts_jb_key(b, m.model);
+        ts_jb_object(b);
+        ts_jb_key(b, "replies");
+        ts_jb_int(b, (int64_t)m.replies);
+        ts_jb_key(b, "prompt_tokens");
+        ts_jb_int(b, (int64_t)m.prompt_tokens);
+        ts_jb_key(b, "completion_tokens");
+        ts_jb_int(b, (int64_t)m.completion_tokens);
+        ts_jb_end(b);
+    }
+    ts_jb_end(b);
     ts_jb_end(b);
 }
 
@@ -166,5 +187,17 @@ int llm_cli_stats_text(const ts_llm *c, ts_buf *out)
     for (size_t i = 0; !rc && i < sizeof stat_fields / sizeof *stat_fields; i++)
         rc = ts_buf_printf(out, "%s\"%s\":%llu", i ? "," : "", stat_fields[i].name,
                            (unsigned long long)field(s, i));
-    return rc ? rc : ts_buf_printf(out, "}");
+    if (!rc)
+        rc = ts_buf_printf(out, ",\"models\":{");
+    ts_llm_model_usage m;
+    for (size_t i = 0; !rc && ts_llm_get_model_usage(c, i, &m); i++) {
+        rc = ts_buf_printf(out, "%s", i ? "," : "");
+        if (!rc)
+            rc = ts_json_write_string(out, m.model, strlen(m.model));
+        if (!rc)
+            rc = ts_buf_printf(out, ":{\"replies\":%llu,\"prompt_tokens\":%llu,\"completion_tokens\":%llu}",
+                               (unsigned long long)m.replies, (unsigned long long)m.prompt_tokens,
+                               (unsigned long long)m.completion_tokens);
+    }
+    return rc ? rc : ts_buf_printf(out, "}}");
 }

@@ -104,6 +104,16 @@ size_t ts_llm_pending(const ts_llm *c);
 
 const ts_llm_stats *ts_llm_get_stats(const ts_llm *c);
 
+/* Usage by model (as the replies name it), for cost accounting: tokens of
+ * the replies received (cache hits cost nothing and are not counted).
+ * Fills the i-th model's figures and returns 1, or 0 past the last. The
+ * name is owned by the client. */
+typedef struct ts_llm_model_usage {
+    const char *model;
+    uint64_t replies, prompt_tokens, completion_tokens;
+} ts_llm_model_usage;
+int ts_llm_get_model_usage(const ts_llm *c, size_t i, ts_llm_model_usage *out);
+
 /* --- helpers for generators ------------------------------------------- */
 
 /* Writes the prompt turns of a prompt-only record, as {"role","content"}

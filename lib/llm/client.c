@@ -54,63 +54,6 @@ static void push_ready(ts_llm *c, llm_req *r)
     c->ready_tail = r;
 }
 
-/* The live table: a request identical to one still queued or in flight
- * waits for that one's reply instead of being sent again. */
-static llm_req **live_slot(ts_llm *c, const uint8_t key[16])
-{
-    uint64_t h;
-    memcpy(&h, key, sizeof h);
-    return &c->live[h & (c->nlive_buckets - 1)];
-}
-
-static llm_req *live_find(ts_llm *c, const uint8_t key[16])
-{
-    for (llm_req *r = c->nlive_buckets ? *live_slot(c, key) : NULL; r; r = r->hnext)
-        if (!memcmp(r->key, key, 16))
-            return r;
-    return NULL;
-}
-
-static int live_add(ts_llm *c, llm_req *r)
-{
-    if (c->nlive >= c->nlive_buckets) {
-        size_t n = c->nlive_buckets ? c->nlive_buckets * 2 : 256;
-        llm_req **t = calloc(n, sizeof *t);
-        if (!t)
-            return TS_ENOMEM;
-        llm_req **old = c->live;
-        size_t oldn = c->nlive_buckets;
-        c->live = t;
-        c->nlive_buckets = n;
-        for (size_t i = 0; i < oldn; i++)
-            for (llm_req *q = old[i], *next; q; q = next) {
-                next = q->hnext;
-                llm_req **sl = live_slot(c, q->key);
-                q->hnext = *sl;
-                *sl = q;
-            }
-        free(old);
-    }
-    llm_req **sl = live_slot(c, r->key);
-    r->hnext = *sl;
-    *sl = r;
-    c->nlive++;
-    return 0;
-}
-
-static void live_remove(ts_llm *c, llm_req *r)
-{
-    if (!c->nlive_buckets)
-        return;
-    for (llm_req **p = live_slot(c, r->key); *p; p = &(*p)->hnext)
-        if (*p == r) {
-            *p = r->hnext;
-            r->hnext = NULL;
-            c->nlive--;
-            return;
-        }
-}
-
 /* "http://h:p" -> "http://h:p/v1/chat/completions"; ".../v1" gets
  * "/chat/completions"; a full ".../chat/completions" stays. */
 static char *complete_url(const char *base)
@@ -252,6 +195,9 @@ void ts_llm_close(ts_llm *c)
     }
     free(c->eps);
     free(c->live);
+    for (size_t i = 0; i < c->nmodels; i++)
+        free((char *)c->models[i].model);
+    free(c->models);
     free(c->model);
     ts_arena_release(&c->arena);
     ts_arena_release(&c->tmp);
@@ -302,7 +248,7 @@ int ts_llm_submit(ts_llm *c, const char *request, size_t len, uint64_t tag, ts_l
             free(reply);
         }
     }
-    llm_req *twin = live_find(c, r->key);
+    llm_req *twin = llm_live_find(c, r->key);
     if (twin) {
         r->followers = twin->followers;
         twin->followers = r;
@@ -320,7 +266,7 @@ int ts_llm_submit(ts_llm *c, const char *request, size_t len, uint64_t tag, ts_l
                           c->o.max_requests && c->reserved >= c->o.max_requests ? "request (--max-requests)"
                                                                                 : "token (--max-tokens)");
     }
-    if ((rc = live_add(c, r))) {
+    if ((rc = llm_live_add(c, r))) {
         llm_req_free(r);
         return ts_err_set(err, rc, "out of memory");
     }
@@ -339,7 +285,7 @@ static void deliver(ts_llm *c)
         if (!c->done)
             c->done_tail = NULL;
         /* From now on an identical request is a new one (or a cache hit). */
-        live_remove(c, r);
+        llm_live_remove(c, r);
         ts_llm_reply rep;
         memset(&rep, 0, sizeof rep);
         rep.err = (ts_err)TS_ERR_INIT;
@@ -404,6 +350,12 @@ static int drive(ts_llm *c, bool once, ts_err *err)
             return c->fatal;
         }
         if (c->done) {
+            /* Refill the freed slots and send before the callbacks run:
+             * the server works while the caller does. */
+            double now = llm_now();
+            promote(c, now);
+            llm_launch(c, now);
+            llm_kick(c);
             deliver(c);
             if (once)
                 return 0;
@@ -427,5 +379,6 @@ int ts_llm_run(ts_llm *c, ts_err *err) { return drive(c, false, err); }
 int ts_llm_step(ts_llm *c, ts_err *err) { return drive(c, true, err); }
 
 size_t ts_llm_pending(const ts_llm *c) { return c->pending; }
+
 
 const ts_llm_stats *ts_llm_get_stats(const ts_llm *c) { return &c->stats; }

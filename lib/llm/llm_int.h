@@ -105,6 +105,8 @@ struct ts_llm {
     uint64_t rng;
     unsigned rr; /* rotates ties between endpoints */
     ts_llm_stats stats;
+    ts_llm_model_usage *models; /* by model name, names malloc'd */
+    size_t nmodels;
     ts_arena arena; /* the reply handed to one callback */
     ts_arena tmp;
     int fatal;
@@ -112,6 +114,13 @@ struct ts_llm {
 };
 
 double llm_now(void);
+/* The live table: requests queued, in flight or waiting for their
+ * callback, by key (books.c). */
+llm_req *llm_live_find(ts_llm *c, const uint8_t key[16]);
+int llm_live_add(ts_llm *c, llm_req *r);
+void llm_live_remove(ts_llm *c, llm_req *r);
+/* Adds one received reply's usage to its model's line. */
+void llm_count_model(ts_llm *c, const ts_json *model, uint64_t prompt, uint64_t completion);
 void llm_req_free(llm_req *r);
 void llm_push_done(ts_llm *c, llm_req *r);
 void llm_push_ready_front(ts_llm *c, llm_req *r);
@@ -123,5 +132,8 @@ int llm_harvest(ts_llm *c, ts_err *err);
 /* Lets curl work: waits at most `wait` seconds for socket events or its
  * timer, hands them to curl, then harvests. */
 int llm_io(ts_llm *c, double wait, ts_err *err);
+/* Runs curl's due timer (starts transfers just added) without waiting;
+ * what finishes is harvested by the next llm_io. */
+void llm_kick(ts_llm *c);
 int llm_transfer_init(ts_llm *c, ts_err *err);
 void llm_transfer_release(ts_llm *c);

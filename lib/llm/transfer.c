@@ -53,9 +53,22 @@ static int on_timer(CURLM *m, long ms, void *userp)
     return 0;
 }
 
+void llm_kick(ts_llm *c)
+{
+    int running;
+    if (c->timer_due >= 0 && c->timer_due <= llm_now()) {
+        c->timer_due = -1;
+        curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    }
+}
+
 int llm_io(ts_llm *c, double wait, ts_err *err)
 {
     int running;
+    /* Transfers that ended during llm_kick are waiting to be taken. */
+    int hrc = llm_harvest(c, err);
+    if (hrc || c->done)
+        return hrc;
     double now = llm_now();
     if (c->timer_due >= 0 && c->timer_due <= now) {
         c->timer_due = -1;
@@ -338,6 +351,7 @@ static int finish(ts_llm *c, llm_req *r, CURLcode res, ts_err *err)
             }
             c->stats.prompt_tokens += p.prompt_tokens;
             c->stats.completion_tokens += p.completion_tokens;
+            llm_count_model(c, ts_json_get(p.root, "model"), p.prompt_tokens, p.completion_tokens);
             llm_ep *e = &c->eps[r->ep];
             if (e->tpm > 0)
                 e->tok_bucket -= (double)(p.prompt_tokens + p.completion_tokens) - (double)r->est_tokens;

@@ -154,7 +154,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         ts_buf_init(&b, 0);
         unsigned status = 200;
         if (!strcmp(url, "/stats"))
-            srv_stats_json(&b);
+            srv_stats_json(&b, !MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "brief"));
         else {
             status = 404;
             ts_buf_printf(&b, "{\"error\":{\"message\":\"not found\"}}");

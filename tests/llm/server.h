@@ -25,8 +25,9 @@ int srv_rules_load(const char *path, char *msg, size_t cap);
 /* Decides the answer to one request body; counts it. Thread-safe. */
 void srv_answer_request(const char *body, size_t len, unsigned latency_ms, srv_answer *out);
 
-/* {"requests": N, "by_body_hash": {"<fnv1a-64 hex>": n, ...}} */
-void srv_stats_json(ts_buf *out);
+/* {"requests": N, ..., "by_body_hash": {"<fnv1a-64 hex>": n, ...}}; the
+ * map only when by_body (GET /stats?brief=1 leaves it out: cheap to poll). */
+void srv_stats_json(ts_buf *out, bool by_body);
 
 /* Records how late a delayed reply went out (seconds), for /stats: the
  * benchmark shows the server kept its latency. */

@@ -348,13 +348,18 @@ done:
     ts_arena_release(&a);
 }
 
-void srv_stats_json(ts_buf *out)
+void srv_stats_json(ts_buf *out, bool by_body_too)
 {
     pthread_mutex_lock(&mu);
     ts_buf_printf(out, "{\"requests\":%llu,\"late_ms_avg\":%.3f,\"late_ms_max\":%.3f,\"with_auth\":%llu,\"last_key\":",
                   (unsigned long long)total_requests, late_n ? late_sum / (double)late_n * 1e3 : 0.0, late_max * 1e3,
                   (unsigned long long)with_auth);
     ts_json_write_string(out, last_key, strlen(last_key));
+    if (!by_body_too) {
+        ts_buf_printf(out, "}");
+        pthread_mutex_unlock(&mu);
+        return;
+    }
     ts_buf_printf(out, ",\"by_body_hash\":{");
     bool first = true;
     for (size_t i = 0; i < by_body.cap; i++)
