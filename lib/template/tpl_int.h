@@ -175,6 +175,9 @@ _Noreturn void tpl_fail(tpl_ctx *c, const char *fmt, ...)
 void *tpl_alloc(tpl_ctx *c, size_t n);
 
 tv tpl_eval(tpl_ctx *c, const tpl_node *n);
+tv tpl_call(tpl_ctx *c, const tpl_node *n);
+/* "'x' is undefined" (or the missing attribute), and unwinds. */
+_Noreturn void tpl_undefined_error(tpl_ctx *c, tv v);
 void tpl_exec(tpl_ctx *c, const tpl_node *body);
 tv tpl_call_macro(tpl_ctx *c, const tpl_node *m, const tpl_node *call, const tpl_node *caller);
 
