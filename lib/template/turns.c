@@ -29,7 +29,7 @@ int ts_template_assistant_spans(const ts_template *t, const ts_json *messages, c
     int rc = ts_template_render(t, messages, o, out, spans, err);
     if (rc || spans->n || !ts_json_is(messages, TS_JSON_ARRAY))
         return rc;
-    const char *full = out->data + base;
+    const char *full = out->data ? out->data + base : "";
     size_t nfull = out->len - base;
     ts_buf b;
     ts_buf_init(&b, out->max);
