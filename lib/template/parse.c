@@ -7,7 +7,6 @@
 #include "parse_int.h"
 
 static tpl_node *parse_unary(P *p, bool with_filter);
-static tpl_node *parse_or(P *p);
 
 /* Call arguments after '(': positional and keyword (name=value). */
 void tplp_call_args(P *p, tpl_node *call)

@@ -66,7 +66,7 @@ typedef struct tpl_loop {
     int depth;
 } tpl_loop;
 
-enum tpl_fn { FN_RANGE, FN_NAMESPACE, FN_RAISE, FN_STRFTIME, FN_DICT, FN_LIPSUM_UNUSED };
+enum tpl_fn { FN_RANGE, FN_NAMESPACE, FN_RAISE, FN_STRFTIME, FN_DICT };
 
 /* --- the syntax tree ------------------------------------------------------ */
 
