@@ -192,7 +192,7 @@ TEST(tpl_step_budget)
 static const char *turn_spans(const char *src, const char *msgs, bool agp)
 {
     static char out[1024];
-    ts_template *t;
+    ts_template *t = NULL;
     ts_err e = TS_ERR_INIT;
     ts_arena a;
     ts_arena_init(&a);
@@ -213,8 +213,7 @@ static const char *turn_spans(const char *src, const char *msgs, bool agp)
     ts_tpl_spans_release(&sp);
     ts_buf_release(&b);
     ts_arena_release(&a);
-    if (!rc)
-        ts_template_free(t);
+    ts_template_free(t);
     return out;
 }
 
