@@ -274,10 +274,7 @@ static bool contains(tpl_ctx *c, tv hay, tv needle)
             tpl_fail(c, "'in <string>' requires string as left operand, not %s", tpl_kind_name(needle));
         if (!needle.n)
             return true;
-        for (size_t i = 0; i + needle.n <= hay.n; i++)
-            if (!memcmp(hay.u.s + i, needle.u.s, needle.n))
-                return true;
-        return false;
+        return hay.n && tpl_find(hay.u.s, hay.n, needle.u.s, needle.n) != NULL;
     case TV_LIST:
         for (size_t i = 0; i < hay.u.l->n; i++)
             if (tpl_equal(hay.u.l->it[i], needle))

@@ -25,14 +25,14 @@ tv tpl_str_replace(tpl_ctx *c, tv s, tv old, tv rep, int64_t count)
         return tpl_buf_to_str(c, c->out, mark);
     }
     while (i < s.n) {
-        if ((count < 0 || done < count) && i + old.n <= s.n && !memcmp(s.u.s + i, old.u.s, old.n)) {
-            tpl_put(c, c->out, rep.u.s, rep.n);
-            i += old.n;
-            done++;
-        } else {
-            tpl_put(c, c->out, s.u.s + i, 1);
-            i++;
-        }
+        const char *hit = count < 0 || done < count ? tpl_find(s.u.s + i, s.n - i, old.u.s, old.n) : NULL;
+        size_t at = hit ? (size_t)(hit - s.u.s) : s.n;
+        tpl_put(c, c->out, s.u.s + i, at - i);
+        if (!hit)
+            break;
+        tpl_put(c, c->out, rep.u.s, rep.n);
+        i = at + old.n;
+        done++;
     }
     return tpl_buf_to_str(c, c->out, mark);
 }

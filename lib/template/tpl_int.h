@@ -218,6 +218,8 @@ tv tpl_case(tpl_ctx *c, tv s, int mode);
 /* Python's \w at s[i] (letters, numbers, underscore). */
 bool tpl_is_word_char(const char *s, size_t n, size_t i, size_t *clen);
 tv tpl_str_replace(tpl_ctx *c, tv s, tv old, tv rep, int64_t count);
+/* The first n[0..nn) in h[0..hn), or NULL (nn == 0 finds h). */
+const char *tpl_find(const char *h, size_t hn, const char *n, size_t nn);
 
 /* filters, tests and methods (filters.c, tests.c, methods.c) */
 tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v);
