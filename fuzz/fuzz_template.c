@@ -1,8 +1,8 @@
 /* libFuzzer target: the chat template lexer, parser and evaluator. The
  * input is a template source; it must parse or fail cleanly, and what
  * parses is rendered over a fixed conversation (with tools and an extra
- * variable) under a small output cap and step budget. A successful
- * render's generation spans must lie inside the output. */
+ * variable) under a small output cap and step budget, and again for
+ * assistant spans by prefixes. Spans must lie inside the output. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +41,15 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
                 abort();
     } else if (b.len != 0) {
         abort(); /* a failed render leaves the output as it was */
+    }
+    /* prefix spans: inside the text, in order */
+    b.len = 0;
+    if (ts_template_assistant_spans(t, m, &o, &b, &sp, &e) == 0) {
+        for (size_t i = 0; i < sp.n; i++)
+            if (sp.v[i].start > sp.v[i].end || sp.v[i].end > b.len || (i && sp.v[i].start < sp.v[i - 1].start))
+                abort();
+    } else if (b.len != 0) {
+        abort();
     }
     ts_tpl_spans_release(&sp);
     ts_buf_release(&b);

@@ -15,6 +15,7 @@ typedef struct {
     ts_arena scratch;
     ts_tpl_spans spans;
     bool with_spans;
+    bool by_prefix; /* --assistant-spans: prefix rendering when no generation blocks */
 } render_ctx;
 
 /* prompt + answer as one array in the record's arena (items shared). */
@@ -56,12 +57,17 @@ static int render_one(cli_run *r, render_ctx *x, ts_json *rec, const ts_json *ms
 {
     ts_err e = TS_ERR_INIT;
     x->text.len = 0;
-    int rc = ts_template_render(x->t, msgs, &x->o, &x->text, x->with_spans ? &x->spans : NULL, &e);
+    int rc = x->by_prefix ? ts_template_assistant_spans(x->t, msgs, &x->o, &x->text, &x->spans, &e)
+                          : ts_template_render(x->t, msgs, &x->o, &x->text, x->with_spans ? &x->spans : NULL, &e);
     if (rc == TS_ETEMPLATE) {
         *rejected = true;
         if (e.line)
             return run_reject_here(r, "template line %llu: %s", (unsigned long long)e.line, e.msg);
         return run_reject_here(r, "template: %s", e.msg);
+    }
+    if (rc == TS_ENOTSUP) { /* no trustworthy mask for this record */
+        *rejected = true;
+        return run_reject_here(r, "assistant spans: %s", e.msg);
     }
     if (rc)
         return run_fail(r, EXIT_IO, ts_strerror(rc));
@@ -180,6 +186,9 @@ int cmd_render(int argc, char **argv)
         {0, "add-generation-prompt", NULL, OPT_FLAG, &agp, "end with the assistant header (add_generation_prompt)"},
         {0, "spans", NULL, OPT_FLAG, &x.with_spans,
          "also write generation_spans: [[start, end], ...] byte ranges of {% generation %} blocks"},
+        {0, "assistant-spans", NULL, OPT_FLAG, &x.by_prefix,
+         "like --spans, but for templates without generation blocks each assistant message's bytes are found by "
+         "rendering prefixes; records the template renders unstably are rejected"},
         {0, "var", "NAME=VALUE", OPT_LIST, &vars,
          "an extra template variable (VALUE as JSON when it parses, e.g. enable_thinking=false); repeatable"},
         {0},
@@ -223,6 +232,7 @@ int cmd_render(int argc, char **argv)
         ts_arena_release(&vars_arena);
         return rc;
     }
+    x.with_spans |= x.by_prefix;
     x.o.add_generation_prompt = agp;
     x.o.extra = extra;
     x.o.scratch = &x.scratch;

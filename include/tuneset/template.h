@@ -84,4 +84,16 @@ typedef struct ts_tpl_render_opts {
 int ts_template_render(const ts_template *t, const ts_json *messages, const ts_tpl_render_opts *o,
                        ts_buf *out, ts_tpl_spans *spans, ts_err *err);
 
+/* Assistant spans for templates without {% generation %} blocks (most
+ * real ones): renders the conversation into out like ts_template_render,
+ * then, when the template marked no generation block, finds each
+ * assistant message's bytes by rendering prefixes: the message's span
+ * starts where render(messages[:i], add_generation_prompt) ends and ends
+ * where render(messages[:i+1]) ends. Those renders must be prefixes of
+ * the full text; a template that renders earlier turns differently once
+ * later ones follow (Qwen 3 drops old reasoning) is TS_ENOTSUP, with the
+ * message index in err->msg. Costs one render per message, twice. */
+int ts_template_assistant_spans(const ts_template *t, const ts_json *messages, const ts_tpl_render_opts *o,
+                                ts_buf *out, ts_tpl_spans *spans, ts_err *err);
+
 #endif

@@ -1,11 +1,10 @@
 /* Expression evaluation: names through the scope stack, attributes and
- * items as jinja2's sandbox resolves them, Python arithmetic, and calls
- * (macros, the globals, and string/dict methods). */
+ * items as jinja2's sandbox resolves them, slices, Python arithmetic and
+ * comparisons. Calls are in calls.c. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "tpl_int.h"
 
@@ -34,7 +33,7 @@ static tv lookup(tpl_ctx *c, const char *name, size_t n)
 static bool is_num(tv v) { return v.k == TV_INT || v.k == TV_BOOL || v.k == TV_FLOAT; }
 static double num(tv v) { return v.k == TV_FLOAT ? v.u.f : (double)v.u.i; }
 
-_Noreturn static void undefined_error(tpl_ctx *c, tv v)
+_Noreturn void tpl_undefined_error(tpl_ctx *c, tv v)
 {
     if (v.u.s && (v.fl & TVF_MISSING_ATTR))
         tpl_fail(c, "'dict object' has no attribute '%.*s'", (int)v.n, v.u.s);
@@ -46,7 +45,7 @@ _Noreturn static void undefined_error(tpl_ctx *c, tv v)
 tv tpl_getattr(tpl_ctx *c, tv obj, const char *name, size_t n)
 {
     switch (obj.k) {
-    case TV_UNDEF: undefined_error(c, obj);
+    case TV_UNDEF: tpl_undefined_error(c, obj);
     case TV_DICT:
     case TV_NS: {
         tv *v = tpl_dict_get(obj.u.d, name, n);
@@ -93,7 +92,7 @@ tv tpl_getattr(tpl_ctx *c, tv obj, const char *name, size_t n)
 tv tpl_getitem(tpl_ctx *c, tv obj, tv key)
 {
     if (obj.k == TV_UNDEF)
-        undefined_error(c, obj);
+        tpl_undefined_error(c, obj);
     if ((obj.k == TV_DICT || obj.k == TV_NS)) {
         tv *v = tpl_dict_getv(obj.u.d, key);
         return v ? *v : tv_undef(key.k == TV_STR ? key.u.s : NULL, key.n);
@@ -122,7 +121,7 @@ static tv slice(tpl_ctx *c, const tpl_node *n)
 {
     tv obj = tpl_eval(c, n->a);
     if (obj.k == TV_UNDEF)
-        undefined_error(c, obj);
+        tpl_undefined_error(c, obj);
     const tv *items;
     size_t len = tpl_iter(c, obj, &items);
     tv part[3];
@@ -189,9 +188,9 @@ static tv concat2(tpl_ctx *c, tv a, tv b)
 static tv arith(tpl_ctx *c, int op, tv a, tv b)
 {
     if (a.k == TV_UNDEF)
-        undefined_error(c, a);
+        tpl_undefined_error(c, a);
     if (b.k == TV_UNDEF)
-        undefined_error(c, b);
+        tpl_undefined_error(c, b);
     if (op == OP_ADD && a.k == TV_STR && b.k == TV_STR)
         return concat2(c, a, b);
     if (op == OP_ADD && a.k == TV_LIST && b.k == TV_LIST) {
@@ -275,10 +274,7 @@ static bool contains(tpl_ctx *c, tv hay, tv needle)
             tpl_fail(c, "'in <string>' requires string as left operand, not %s", tpl_kind_name(needle));
         if (!needle.n)
             return true;
-        for (size_t i = 0; i + needle.n <= hay.n; i++)
-            if (!memcmp(hay.u.s + i, needle.u.s, needle.n))
-                return true;
-        return false;
+        return hay.n && tpl_find(hay.u.s, hay.n, needle.u.s, needle.n) != NULL;
     case TV_LIST:
         for (size_t i = 0; i < hay.u.l->n; i++)
             if (tpl_equal(hay.u.l->it[i], needle))
@@ -286,7 +282,7 @@ static bool contains(tpl_ctx *c, tv hay, tv needle)
         return false;
     case TV_DICT:
     case TV_NS: return tpl_dict_getv(hay.u.d, needle) != NULL;
-    case TV_UNDEF: undefined_error(c, hay);
+    case TV_UNDEF: tpl_undefined_error(c, hay);
     default: tpl_fail(c, "argument of type '%s' is not iterable", tpl_kind_name(hay));
     }
 }
@@ -309,88 +305,6 @@ static tv binop(tpl_ctx *c, const tpl_node *n)
     }
 }
 
-static tv call(tpl_ctx *c, const tpl_node *n)
-{
-    if (n->a->kind == N_ATTR) {
-        tv obj = tpl_eval(c, n->a->a);
-        bool handled = false;
-        c->line = n->line;
-        tv r = tpl_method(c, obj, n, &handled);
-        if (handled)
-            return r;
-    }
-    tv f = tpl_eval(c, n->a);
-    c->line = n->line;
-    if (f.k == TV_MACRO)
-        return tpl_call_macro(c, f.u.node, n, NULL);
-    if (f.k == TV_FUNC) {
-        switch (f.u.i) {
-        case FN_RAISE: {
-            tv m = tpl_to_str(c, tpl_arg(c, n, 0, "message", tv_str("", 0)));
-            tpl_fail(c, "%.*s", (int)m.n, m.u.s);
-        }
-        case FN_NAMESPACE:
-        case FN_DICT: {
-            tv d = tpl_dict_new(c, n->nargs);
-            for (uint32_t i = 0; i < n->nargs; i++) {
-                tv v = tpl_eval(c, n->args[i]);
-                if (n->kw && n->kw[i]) {
-                    tpl_dict_put(c, d.u.d, tv_str(n->kw[i], strlen(n->kw[i])), v);
-                } else if (v.k == TV_DICT || v.k == TV_NS) {
-                    for (size_t k = 0; k < v.u.d->n; k++)
-                        tpl_dict_put(c, d.u.d, v.u.d->keys[k], v.u.d->vals[k]);
-                }
-            }
-            if (f.u.i == FN_NAMESPACE)
-                d.k = TV_NS;
-            return d;
-        }
-        case FN_RANGE: {
-            int64_t a[3] = {0, 0, 1};
-            uint32_t k = n->nargs;
-            if (k < 1 || k > 3)
-                tpl_fail(c, "range expected 1 to 3 arguments, got %u", k);
-            for (uint32_t i = 0; i < k; i++) {
-                tv v = tpl_eval(c, n->args[i]);
-                if (v.k != TV_INT && v.k != TV_BOOL)
-                    tpl_fail(c, "'%s' object cannot be interpreted as an integer", tpl_kind_name(v));
-                a[k == 1 ? 1 : i] = v.u.i;
-            }
-            if (!a[2])
-                tpl_fail(c, "range() arg 3 must not be zero");
-            /* in floating point: the bounds may be anywhere in int64 */
-            double span = a[2] > 0 ? (double)a[1] - (double)a[0] : (double)a[0] - (double)a[1];
-            double fcnt = span > 0 ? floor((span - 1) / fabs((double)a[2])) + 1 : 0;
-            int64_t cnt = fcnt > 100000 ? 100001 : (int64_t)fcnt;
-            if (cnt > 100000) /* the sandbox's MAX_RANGE */
-                tpl_fail(c, "Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).");
-            tv l = tpl_list_new(c, (size_t)cnt);
-            for (int64_t i = 0; i < cnt; i++)
-                l.u.l->it[i] = tv_int(a[0] + i * a[2]);
-            return l;
-        }
-        default: { /* FN_STRFTIME */
-            tv fmt = tpl_to_str(c, tpl_arg(c, n, 0, "format", tv_str("", 0)));
-            char f0[256], o[512];
-            if (fmt.n >= sizeof f0)
-                tpl_fail(c, "strftime_now: format too long");
-            memcpy(f0, fmt.u.s, fmt.n);
-            f0[fmt.n] = 0;
-            time_t now = time(NULL);
-            struct tm tm;
-            localtime_r(&now, &tm);
-            size_t len = strftime(o, sizeof o, f0, &tm);
-            char *s = tpl_alloc(c, len);
-            memcpy(s, o, len);
-            return tv_str(s, len);
-        }
-        }
-    }
-    if (f.k == TV_UNDEF)
-        undefined_error(c, f);
-    tpl_fail(c, "'%s' object is not callable", tpl_kind_name(f));
-}
-
 tv tpl_eval(tpl_ctx *c, const tpl_node *n)
 {
     c->line = n->line;
@@ -403,7 +317,7 @@ tv tpl_eval(tpl_ctx *c, const tpl_node *n)
         return tpl_getitem(c, obj, tpl_eval(c, n->b));
     }
     case N_SLICE: return slice(c, n);
-    case N_CALL: return call(c, n);
+    case N_CALL: return tpl_call(c, n);
     case N_FILTER: return tpl_filter(c, n, tpl_eval(c, n->a));
     case N_TEST: {
         bool r = tpl_test(c, n, tpl_eval(c, n->a));
@@ -453,19 +367,4 @@ tv tpl_eval(tpl_ctx *c, const tpl_node *n)
     case N_BIN: return binop(c, n);
     default: tpl_fail(c, "not an expression");
     }
-}
-
-tv tpl_arg(tpl_ctx *c, const tpl_node *call, uint32_t pos, const char *kw, tv dflt)
-{
-    uint32_t k = 0;
-    for (uint32_t i = 0; i < call->nargs; i++) {
-        const char *name = call->kw ? call->kw[i] : NULL;
-        if (name) {
-            if (kw && !strcmp(name, kw))
-                return tpl_eval(c, call->args[i]);
-        } else if (k++ == pos) {
-            return tpl_eval(c, call->args[i]);
-        }
-    }
-    return dflt;
 }

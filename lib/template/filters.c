@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tpl_int.h"
+#include "filters_int.h"
 
 #define FILTERS(X)                                                                                  \
     X(ABS, "abs") X(CAPITALIZE, "capitalize") X(COUNT, "count") X(D, "d") X(DEFAULT, "default")     \
@@ -37,273 +37,6 @@ int tpl_filter_id(const char *name, size_t n)
     return -1;
 }
 
-tv tpl_str_replace(tpl_ctx *c, tv s, tv old, tv rep, int64_t count)
-{
-    size_t mark = c->out->len;
-    size_t i = 0;
-    int64_t done = 0;
-    if (!old.n) { /* Python inserts rep between characters */
-        const tv *chars;
-        size_t n = tpl_iter(c, s, &chars);
-        for (size_t k = 0; k <= n; k++) {
-            if (count < 0 || done < count) {
-                tpl_put(c, c->out, rep.u.s, rep.n);
-                done++;
-            }
-            if (k < n)
-                tpl_put(c, c->out, chars[k].u.s, chars[k].n);
-        }
-        return tpl_buf_to_str(c, c->out, mark);
-    }
-    while (i < s.n) {
-        if ((count < 0 || done < count) && i + old.n <= s.n && !memcmp(s.u.s + i, old.u.s, old.n)) {
-            tpl_put(c, c->out, rep.u.s, rep.n);
-            i += old.n;
-            done++;
-        } else {
-            tpl_put(c, c->out, s.u.s + i, 1);
-            i++;
-        }
-    }
-    return tpl_buf_to_str(c, c->out, mark);
-}
-
-static tv need_str(tpl_ctx *c, tv v) { return tpl_to_str(c, v); }
-
-static int64_t length(tpl_ctx *c, tv v)
-{
-    switch (v.k) {
-    case TV_STR: return (int64_t)tpl_utf8_len(v.u.s, v.n);
-    case TV_LIST: return (int64_t)v.u.l->n;
-    case TV_DICT:
-    case TV_NS: return (int64_t)v.u.d->n;
-    case TV_UNDEF: return 0;
-    default: tpl_fail(c, "object of type '%s' has no len()", tpl_kind_name(v));
-    }
-}
-
-/* For sort/unique: lower-cased strings unless case_sensitive. */
-static tv sort_key(tpl_ctx *c, tv v, bool cs, const char *attr)
-{
-    if (attr)
-        v = tpl_getattr(c, v, attr, strlen(attr));
-    return !cs && v.k == TV_STR ? tpl_case(c, v, TPL_LOWER) : v;
-}
-
-static tv attr_name(tpl_ctx *c, tv a, char **out)
-{
-    if (a.k == TV_UNDEF || a.k == TV_NONE) {
-        *out = NULL;
-        return a;
-    }
-    tv s = need_str(c, a);
-    char *z = tpl_alloc(c, s.n + 1);
-    memcpy(z, s.u.s, s.n);
-    z[s.n] = 0;
-    *out = z;
-    return s;
-}
-
-static void sort_items(tpl_ctx *c, tv *it, tv *keys, size_t n, bool rev)
-{
-    /* insertion sort: stable like Python's, and lists here are short */
-    for (size_t i = 1; i < n; i++) {
-        tv x = it[i], kx = keys[i];
-        size_t j = i;
-        while (j > 0) {
-            int cmp = tpl_compare(c, keys[j - 1], kx);
-            if (rev ? cmp >= 0 : cmp <= 0)
-                break;
-            it[j] = it[j - 1];
-            keys[j] = keys[j - 1];
-            j--;
-        }
-        it[j] = x;
-        keys[j] = kx;
-    }
-}
-
-/* select/reject/selectattr/rejectattr: the test named by argument `first`
- * (none = truthiness) with the remaining arguments. */
-static tv select_filter(tpl_ctx *c, const tpl_node *n, tv v, bool attr, bool keep)
-{
-    const tv *items;
-    /* jinja2 yields nothing for a falsy sequence (`if value:`) */
-    size_t cnt = tpl_truthy(v) ? tpl_iter(c, v, &items) : 0;
-    uint32_t ti = attr ? 1 : 0;
-    char *an = NULL;
-    if (attr)
-        attr_name(c, tpl_arg(c, n, 0, NULL, tv_undef(NULL, 0)), &an);
-    tv tname = tpl_arg(c, n, ti, NULL, tv_undef(NULL, 0));
-    int tid = -1;
-    if (tname.k == TV_STR) {
-        tid = tpl_test_id(tname.u.s, tname.n);
-        if (tid < 0)
-            tpl_fail(c, "No test named '%.*s'.", (int)tname.n, tname.u.s);
-    }
-    /* a synthetic test node whose arguments are the rest of the call */
-    tpl_node t = {.kind = N_TEST, .op = (uint16_t)(tid < 0 ? 0 : tid), .line = n->line};
-    if (n->nargs > ti + 1) {
-        t.args = n->args + ti + 1;
-        t.nargs = n->nargs - ti - 1;
-    }
-    tv out = tpl_list_new(c, cnt);
-    size_t k = 0;
-    for (size_t i = 0; i < cnt; i++) {
-        tv x = an ? tpl_getattr(c, items[i], an, strlen(an)) : items[i];
-        bool r = tid < 0 ? tpl_truthy(x) : tpl_test(c, &t, x);
-        if (r == keep)
-            out.u.l->it[k++] = items[i];
-    }
-    out.u.l->n = k;
-    return out;
-}
-
-static tv map_filter(tpl_ctx *c, const tpl_node *n, tv v)
-{
-    const tv *items;
-    size_t cnt = tpl_truthy(v) ? tpl_iter(c, v, &items) : 0;
-    tv out = tpl_list_new(c, cnt);
-    tv at = tpl_arg(c, n, UINT32_MAX, "attribute", tv_undef(NULL, 0));
-    if (at.k != TV_UNDEF) {
-        char *an;
-        attr_name(c, at, &an);
-        tv dflt = tpl_arg(c, n, UINT32_MAX, "default", tv_undef(NULL, 0));
-        for (size_t i = 0; i < cnt; i++) {
-            tv x = tpl_getattr(c, items[i], an, strlen(an));
-            out.u.l->it[i] = x.k == TV_UNDEF && dflt.k != TV_UNDEF ? dflt : x;
-        }
-        return out;
-    }
-    tv fname = tpl_arg(c, n, 0, NULL, tv_undef(NULL, 0));
-    if (fname.k != TV_STR)
-        tpl_fail(c, "map requires a filter name or attribute=");
-    int fid = tpl_filter_id(fname.u.s, fname.n);
-    if (fid < 0)
-        tpl_fail(c, "No filter named '%.*s'.", (int)fname.n, fname.u.s);
-    tpl_node f = {.kind = N_FILTER, .op = (uint16_t)fid, .line = n->line};
-    if (n->nargs > 1) {
-        f.args = n->args + 1;
-        f.nargs = n->nargs - 1;
-        f.kw = n->kw ? n->kw + 1 : NULL;
-    }
-    for (size_t i = 0; i < cnt; i++)
-        out.u.l->it[i] = tpl_filter(c, &f, items[i]);
-    return out;
-}
-
-static tv html_escape(tpl_ctx *c, tv v)
-{
-    if (v.fl & TVF_SAFE)
-        return v;
-    tv s = need_str(c, v);
-    size_t mark = c->out->len;
-    for (size_t i = 0; i < s.n; i++) {
-        const char *e = NULL;
-        switch (s.u.s[i]) {
-        case '&': e = "&amp;"; break;
-        case '<': e = "&lt;"; break;
-        case '>': e = "&gt;"; break;
-        case '"': e = "&#34;"; break;
-        case '\'': e = "&#39;"; break;
-        }
-        if (e)
-            tpl_put(c, c->out, e, strlen(e));
-        else
-            tpl_put(c, c->out, s.u.s + i, 1);
-    }
-    tv r = tpl_buf_to_str(c, c->out, mark);
-    r.fl |= TVF_SAFE;
-    return r;
-}
-
-static tv indent_filter(tpl_ctx *c, const tpl_node *n, tv v)
-{
-    tv w = tpl_arg(c, n, 0, "width", tv_int(4));
-    bool first = tpl_truthy(tpl_arg(c, n, 1, "first", tv_bool(false)));
-    bool blank = tpl_truthy(tpl_arg(c, n, 2, "blank", tv_bool(false)));
-    tv ind = w.k == TV_STR ? w : tv_str("    ", 0);
-    char *sp = NULL;
-    if (w.k != TV_STR) {
-        int64_t k = w.u.i < 0 ? 0 : w.u.i > 1000 ? 1000 : w.u.i;
-        sp = tpl_alloc(c, (size_t)k);
-        memset(sp, ' ', (size_t)k);
-        ind = tv_str(sp, (size_t)k);
-    }
-    tv s = need_str(c, v);
-    size_t mark = c->out->len;
-    if (first)
-        tpl_put(c, c->out, ind.u.s, ind.n);
-    /* s + "\n" split into lines; lines after the first get the indent
-     * unless empty (or always with blank=True) */
-    size_t i = 0, line = 0;
-    for (;;) {
-        size_t j = i;
-        while (j < s.n && s.u.s[j] != '\n' && s.u.s[j] != '\r')
-            j++;
-        if (line) {
-            tpl_put(c, c->out, "\n", 1);
-            if (blank || j > i)
-                tpl_put(c, c->out, ind.u.s, ind.n);
-        }
-        tpl_put(c, c->out, s.u.s + i, j - i);
-        line++;
-        if (j >= s.n)
-            break;
-        if (s.u.s[j] == '\r' && j + 1 < s.n && s.u.s[j + 1] == '\n')
-            j++;
-        i = j + 1;
-    }
-    return tpl_buf_to_str(c, c->out, mark);
-}
-
-
-static tv to_int(tpl_ctx *c, tv v, tv dflt)
-{
-    if (v.k == TV_INT || v.k == TV_BOOL)
-        return tv_int(v.u.i);
-    if (v.k == TV_FLOAT) /* in range: converting past int64 is undefined */
-        return v.u.f > -9.2e18 && v.u.f < 9.2e18 ? tv_int((int64_t)v.u.f) : dflt;
-    if (v.k == TV_STR) {
-        char buf[64];
-        tv s = tpl_strip(v, NULL, 0, 3);
-        if (!s.n || s.n >= sizeof buf)
-            return dflt;
-        memcpy(buf, s.u.s, s.n);
-        buf[s.n] = 0;
-        char *end;
-        long long i = strtoll(buf, &end, 10);
-        if (!*end)
-            return tv_int(i);
-        double d = strtod(buf, &end);
-        if (!*end && d > -9.2e18 && d < 9.2e18)
-            return tv_int((int64_t)d);
-    }
-    (void)c;
-    return dflt;
-}
-
-static tv to_float(tv v, tv dflt)
-{
-    if (v.k == TV_INT || v.k == TV_BOOL)
-        return tv_float((double)v.u.i);
-    if (v.k == TV_FLOAT)
-        return v;
-    if (v.k == TV_STR) {
-        char buf[64];
-        tv s = tpl_strip(v, NULL, 0, 3);
-        if (!s.n || s.n >= sizeof buf)
-            return dflt;
-        memcpy(buf, s.u.s, s.n);
-        buf[s.n] = 0;
-        char *end;
-        double d = strtod(buf, &end);
-        if (!*end)
-            return tv_float(d);
-    }
-    return dflt;
-}
-
 tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v)
 {
     c->line = n->line;
@@ -316,12 +49,12 @@ tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v)
         if (v.k == TV_INT || v.k == TV_BOOL)
             return v.u.i == INT64_MIN ? tv_float(-(double)v.u.i) : tv_int(v.u.i < 0 ? -v.u.i : v.u.i);
         tpl_fail(c, "bad operand type for abs(): '%s'", tpl_kind_name(v));
-    case F_CAPITALIZE: return tpl_case(c, need_str(c, v), TPL_CAPITALIZE);
-    case F_TITLE: return tpl_case(c, need_str(c, v), TPL_JTITLE);
-    case F_LOWER: return tpl_case(c, need_str(c, v), TPL_LOWER);
-    case F_UPPER: return tpl_case(c, need_str(c, v), TPL_UPPER);
+    case F_CAPITALIZE: return tpl_case(c, tplf_str(c, v), TPL_CAPITALIZE);
+    case F_TITLE: return tpl_case(c, tplf_str(c, v), TPL_JTITLE);
+    case F_LOWER: return tpl_case(c, tplf_str(c, v), TPL_LOWER);
+    case F_UPPER: return tpl_case(c, tplf_str(c, v), TPL_UPPER);
     case F_COUNT:
-    case F_LENGTH: return tv_int(length(c, v));
+    case F_LENGTH: return tv_int(tplf_length(c, v));
     case F_D:
     case F_DEFAULT: {
         tv d = tpl_arg(c, n, 0, "default_value", tv_str("", 0));
@@ -346,22 +79,22 @@ tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v)
             pair.u.l->it[0] = v.u.d->keys[i];
             pair.u.l->it[1] = v.u.d->vals[i];
             out.u.l->it[i] = pair;
-            keys[i] = sort_key(c, byval ? v.u.d->vals[i] : v.u.d->keys[i], cs, NULL);
+            keys[i] = tplf_sort_key(c, byval ? v.u.d->vals[i] : v.u.d->keys[i], cs, NULL);
         }
-        sort_items(c, out.u.l->it, keys, cnt, rev);
+        tplf_sort(c, out.u.l->it, keys, cnt, rev);
         return out;
     }
     case F_E:
-    case F_ESCAPE: return html_escape(c, v);
+    case F_ESCAPE: return tplf_escape(c, v);
     case F_FIRST:
         cnt = tpl_iter(c, v, &items);
         return cnt ? items[0] : tv_undef(NULL, 0);
     case F_LAST:
         cnt = tpl_iter(c, v, &items);
         return cnt ? items[cnt - 1] : tv_undef(NULL, 0);
-    case F_FLOAT: return to_float(v, tpl_arg(c, n, 0, "default", tv_float(0)));
-    case F_INT: return to_int(c, v, tpl_arg(c, n, 0, "default", tv_int(0)));
-    case F_INDENT: return indent_filter(c, n, v);
+    case F_FLOAT: return tplf_float(v, tpl_arg(c, n, 0, "default", tv_float(0)));
+    case F_INT: return tplf_int(c, v, tpl_arg(c, n, 0, "default", tv_int(0)));
+    case F_INDENT: return tplf_indent(c, n, v);
     case F_ITEMS: {
         if (v.k == TV_UNDEF)
             return tpl_list_new(c, 0);
@@ -378,9 +111,9 @@ tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v)
         return out;
     }
     case F_JOIN: {
-        tv sep = need_str(c, tpl_arg(c, n, 0, "d", tv_str("", 0)));
+        tv sep = tplf_str(c, tpl_arg(c, n, 0, "d", tv_str("", 0)));
         char *an;
-        attr_name(c, tpl_arg(c, n, 1, "attribute", tv_undef(NULL, 0)), &an);
+        tplf_attr_name(c, tpl_arg(c, n, 1, "attribute", tv_undef(NULL, 0)), &an);
         cnt = tpl_iter(c, v, &items);
         size_t mark = c->out->len;
         for (size_t i = 0; i < cnt; i++) {
@@ -398,7 +131,7 @@ tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v)
             memcpy(out.u.l->it, items, cnt * sizeof(tv));
         return out;
     }
-    case F_MAP: return map_filter(c, n, v);
+    case F_MAP: return tplf_map(c, n, v);
     case F_MAX:
     case F_MIN: {
         cnt = tpl_iter(c, v, &items);
@@ -406,23 +139,23 @@ tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v)
             return tv_undef(NULL, 0);
         bool cs = tpl_truthy(tpl_arg(c, n, 0, "case_sensitive", tv_bool(false)));
         char *an;
-        attr_name(c, tpl_arg(c, n, 1, "attribute", tv_undef(NULL, 0)), &an);
+        tplf_attr_name(c, tpl_arg(c, n, 1, "attribute", tv_undef(NULL, 0)), &an);
         size_t best = 0;
         for (size_t i = 1; i < cnt; i++) {
-            int cmp = tpl_compare(c, sort_key(c, items[i], cs, an), sort_key(c, items[best], cs, an));
+            int cmp = tpl_compare(c, tplf_sort_key(c, items[i], cs, an), tplf_sort_key(c, items[best], cs, an));
             if (n->op == F_MAX ? cmp > 0 : cmp < 0)
                 best = i;
         }
         return items[best];
     }
-    case F_REJECT: return select_filter(c, n, v, false, false);
-    case F_REJECTATTR: return select_filter(c, n, v, true, false);
-    case F_SELECT: return select_filter(c, n, v, false, true);
-    case F_SELECTATTR: return select_filter(c, n, v, true, true);
+    case F_REJECT: return tplf_select(c, n, v, false, false);
+    case F_REJECTATTR: return tplf_select(c, n, v, true, false);
+    case F_SELECT: return tplf_select(c, n, v, false, true);
+    case F_SELECTATTR: return tplf_select(c, n, v, true, true);
     case F_REPLACE: {
-        tv s = need_str(c, v);
-        tv old = need_str(c, tpl_arg(c, n, 0, "old", tv_str("", 0)));
-        tv rep = need_str(c, tpl_arg(c, n, 1, "new", tv_str("", 0)));
+        tv s = tplf_str(c, v);
+        tv old = tplf_str(c, tpl_arg(c, n, 0, "old", tv_str("", 0)));
+        tv rep = tplf_str(c, tpl_arg(c, n, 1, "new", tv_str("", 0)));
         tv cn = tpl_arg(c, n, 2, "count", tv_none());
         return tpl_str_replace(c, s, old, rep, cn.k == TV_INT ? cn.u.i : -1);
     }
@@ -456,7 +189,7 @@ tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v)
         return tv_float(r);
     }
     case F_SAFE: {
-        tv s = need_str(c, v);
+        tv s = tplf_str(c, v);
         s.fl |= TVF_SAFE;
         return s;
     }
@@ -464,21 +197,21 @@ tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v)
         bool rev = tpl_truthy(tpl_arg(c, n, 0, "reverse", tv_bool(false)));
         bool cs = tpl_truthy(tpl_arg(c, n, 1, "case_sensitive", tv_bool(false)));
         char *an;
-        attr_name(c, tpl_arg(c, n, 2, "attribute", tv_undef(NULL, 0)), &an);
+        tplf_attr_name(c, tpl_arg(c, n, 2, "attribute", tv_undef(NULL, 0)), &an);
         cnt = tpl_iter(c, v, &items);
         tv out = tpl_list_new(c, cnt);
         tv *keys = tpl_alloc(c, (cnt ? cnt : 1) * sizeof(tv));
         for (size_t i = 0; i < cnt; i++) {
             out.u.l->it[i] = items[i];
-            keys[i] = sort_key(c, items[i], cs, an);
+            keys[i] = tplf_sort_key(c, items[i], cs, an);
         }
-        sort_items(c, out.u.l->it, keys, cnt, rev);
+        tplf_sort(c, out.u.l->it, keys, cnt, rev);
         return out;
     }
-    case F_STRING: return need_str(c, v);
+    case F_STRING: return tplf_str(c, v);
     case F_SUM: {
         char *an;
-        attr_name(c, tpl_arg(c, n, 0, "attribute", tv_undef(NULL, 0)), &an);
+        tplf_attr_name(c, tpl_arg(c, n, 0, "attribute", tv_undef(NULL, 0)), &an);
         tv acc = tpl_arg(c, n, 1, "start", tv_int(0));
         cnt = tpl_iter(c, v, &items);
         for (size_t i = 0; i < cnt; i++) {
@@ -511,7 +244,7 @@ tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v)
         return tpl_buf_to_str(c, c->out, mark);
     }
     case F_TRIM: {
-        tv s = need_str(c, v);
+        tv s = tplf_str(c, v);
         tv chars = tpl_arg(c, n, 0, "chars", tv_none());
         if (chars.k == TV_STR)
             return tpl_strip(s, chars.u.s, chars.n, 3);
@@ -520,13 +253,13 @@ tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v)
     case F_UNIQUE: {
         bool cs = tpl_truthy(tpl_arg(c, n, 0, "case_sensitive", tv_bool(false)));
         char *an;
-        attr_name(c, tpl_arg(c, n, 1, "attribute", tv_undef(NULL, 0)), &an);
+        tplf_attr_name(c, tpl_arg(c, n, 1, "attribute", tv_undef(NULL, 0)), &an);
         cnt = tpl_iter(c, v, &items);
         tv out = tpl_list_new(c, cnt);
         tv *keys = tpl_alloc(c, (cnt ? cnt : 1) * sizeof(tv));
         size_t k = 0;
         for (size_t i = 0; i < cnt; i++) {
-            tv key = sort_key(c, items[i], cs, an);
+            tv key = tplf_sort_key(c, items[i], cs, an);
             size_t j = 0;
             while (j < k && !tpl_equal(keys[j], key))
                 j++;
@@ -539,7 +272,7 @@ tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v)
         return out;
     }
     default: { /* F_WORDCOUNT: len(re.findall(r"\w+", s)) */
-        tv s = need_str(c, v);
+        tv s = tplf_str(c, v);
         int64_t words = 0;
         bool in = false;
         for (size_t i = 0, k; i < s.n; i += k) {

@@ -221,6 +221,12 @@ tv tpl_method(tpl_ctx *c, tv obj, const tpl_node *call, bool *handled)
     *handled = false;
     if (obj.k == TV_STR)
         return str_method(c, obj, name, nl, call, handled);
+    if (obj.k == TV_LOOP && IS("cycle")) { /* loop.cycle(a, b, ...) */
+        *handled = true;
+        if (!call->nargs)
+            tpl_fail(c, "no items for cycling given");
+        return tpl_eval(c, call->args[obj.u.loop->i % call->nargs]);
+    }
     if (obj.k != TV_DICT)
         return tv_none();
     /* A key shadows nothing here: jinja2 looks attributes up first, and

@@ -183,3 +183,20 @@ tv tpl_case(tpl_ctx *c, tv s, int mode)
     }
     return tpl_buf_to_str(c, c->out, mark);
 }
+
+/* memmem (a GNU extension): memchr to the first byte, then compare. */
+const char *tpl_find(const char *h, size_t hn, const char *n, size_t nn)
+{
+    if (!nn)
+        return h;
+    while (hn >= nn) {
+        const char *p = memchr(h, n[0], hn - nn + 1);
+        if (!p)
+            return NULL;
+        if (!memcmp(p, n, nn))
+            return p;
+        hn -= (size_t)(p - h) + 1;
+        h = p + 1;
+    }
+    return NULL;
+}

@@ -85,10 +85,7 @@ bool tpl_test(tpl_ctx *c, const tpl_node *n, tv v)
         if (arg.k == TV_STR && v.k == TV_STR) {
             if (!v.n)
                 return true;
-            for (size_t i = 0; i + v.n <= arg.n; i++)
-                if (!memcmp(arg.u.s + i, v.u.s, v.n))
-                    return true;
-            return false;
+            return arg.n && tpl_find(arg.u.s, arg.n, v.u.s, v.n) != NULL;
         }
         if (arg.k == TV_DICT || arg.k == TV_NS)
             return tpl_dict_getv(arg.u.d, v) != NULL;

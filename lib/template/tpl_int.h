@@ -66,7 +66,7 @@ typedef struct tpl_loop {
     int depth;
 } tpl_loop;
 
-enum tpl_fn { FN_RANGE, FN_NAMESPACE, FN_RAISE, FN_STRFTIME, FN_DICT, FN_LIPSUM_UNUSED };
+enum tpl_fn { FN_RANGE, FN_NAMESPACE, FN_RAISE, FN_STRFTIME, FN_DICT };
 
 /* --- the syntax tree ------------------------------------------------------ */
 
@@ -175,6 +175,9 @@ _Noreturn void tpl_fail(tpl_ctx *c, const char *fmt, ...)
 void *tpl_alloc(tpl_ctx *c, size_t n);
 
 tv tpl_eval(tpl_ctx *c, const tpl_node *n);
+tv tpl_call(tpl_ctx *c, const tpl_node *n);
+/* "'x' is undefined" (or the missing attribute), and unwinds. */
+_Noreturn void tpl_undefined_error(tpl_ctx *c, tv v);
 void tpl_exec(tpl_ctx *c, const tpl_node *body);
 tv tpl_call_macro(tpl_ctx *c, const tpl_node *m, const tpl_node *call, const tpl_node *caller);
 
@@ -215,6 +218,8 @@ tv tpl_case(tpl_ctx *c, tv s, int mode);
 /* Python's \w at s[i] (letters, numbers, underscore). */
 bool tpl_is_word_char(const char *s, size_t n, size_t i, size_t *clen);
 tv tpl_str_replace(tpl_ctx *c, tv s, tv old, tv rep, int64_t count);
+/* The first n[0..nn) in h[0..hn), or NULL (nn == 0 finds h). */
+const char *tpl_find(const char *h, size_t hn, const char *n, size_t nn);
 
 /* filters, tests and methods (filters.c, tests.c, methods.c) */
 tv tpl_filter(tpl_ctx *c, const tpl_node *n, tv v);

@@ -44,6 +44,13 @@ run ts render -q --template chatml --spans "$T/one.jsonl" -o "$T/c.jsonl"; expec
   || fail "chatml: $(cat "$T/c.jsonl")"
 [ "$(json_get "$T/c.jsonl" "[d['text'].encode()[a:b].decode() for a, b in d['generation_spans']]")" = "['Hello.<|im_end|>']" ] \
   || fail "spans: $(cat "$T/c.jsonl")"
+# --assistant-spans: prefix rendering for a template without generation blocks
+run ts render -q --template "$CFG" --assistant-spans "$T/one.jsonl" -o "$T/p.jsonl"; expect_rc 0
+[ "$(json_get "$T/p.jsonl" "[d['text'].encode()[a:b].decode() for a, b in d['generation_spans']]")" = "[' Hello.<E>']" ] \
+  || fail "assistant spans: $(cat "$T/p.jsonl")"
+printf '%s\n' '{"chat_template": "{% for m in messages %}{{ m.content if loop.last else 1 }}{% endfor %}"}' > "$T/unstable.json"
+run ts render --template "$T/unstable.json" --assistant-spans "$T/one.jsonl" -o "$T/u.jsonl" --on-error skip; expect_rc 0
+expect_err_has "assistant spans: the template renders messages[:1] differently"
 for name in llama3 mistral gemma phi3 alpaca vicuna; do
   run ts render -q --template "$name" "$T/one.jsonl" -o "$T/b.jsonl"; expect_rc 0
   grep -q 'Hello\.' "$T/b.jsonl" || fail "$name: $(cat "$T/b.jsonl")"

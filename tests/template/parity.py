@@ -81,18 +81,29 @@ def pick_template(cfg, has_tools):
     return None
 
 
+_compiled = {}
+
+
+def compile_template(src):
+    """One environment and compiled template per source, as transformers
+    caches them."""
+    if src not in _compiled:
+        env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True,
+                                            extensions=[AssistantTracker, loopcontrols])
+        env.filters["tojson"] = tojson
+        env.globals["raise_exception"] = raise_exception
+        env.globals["strftime_now"] = strftime_now
+        tracker = [e for e in env.extensions.values() if isinstance(e, AssistantTracker)][0]
+        _compiled[src] = (env.from_string(src), tracker)
+    return _compiled[src]
+
+
 def render(cfg, rec, agp, extra):
-    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True,
-                                        extensions=[AssistantTracker, loopcontrols])
-    env.filters["tojson"] = tojson
-    env.globals["raise_exception"] = raise_exception
-    env.globals["strftime_now"] = strftime_now
     tools = rec.get("tools") if isinstance(rec.get("tools"), list) else None
     src = pick_template(cfg, bool(tools))
     if src is None:
         raise ValueError("tokenizer_config has no chat_template")
-    tpl = env.from_string(src)
-    tracker = [e for e in env.extensions.values() if isinstance(e, AssistantTracker)][0]
+    tpl, tracker = compile_template(src)
     tracker.blocks, tracker.spans = [], []
     kwargs = {"bos_token": token(cfg, "bos_token"), "eos_token": token(cfg, "eos_token"), **extra}
     for block in tpl.generate(messages=rec.get("messages"), tools=tools, documents=None,

@@ -12,12 +12,14 @@
 # same bytes, or both must raise. The last line is "N passed, N failed".
 #
 # usage: tests/template/run.sh [BUILD]   (BUILD defaults to build)
+# TPL_CONVERSATIONS=FILE checks your own conversations (JSONL records with
+# `messages` and a unique `id`) instead of the fixture.
 BUILD=${1:-build}
 cd "$(dirname "$0")/../.." || exit 2
 HERE=tests/template
 PY=/usr/bin/python3
 TUNESET=${TUNESET:-$BUILD/tuneset}
-CONVS=tests/fixtures/template/conversations.jsonl
+CONVS=${TPL_CONVERSATIONS:-tests/fixtures/template/conversations.jsonl}
 for tool in node npm; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     echo "run.sh: $tool is required (Debian: apt-get install nodejs npm)"

@@ -85,6 +85,7 @@ TEST(tpl_if_for_loop)
     CHECK_STR(render("{% for k in {'x': 1, 'y': 2} %}{{ k }}{% endfor %}"), "xy");
     CHECK_STR(render("{% for x in [1,2] %}{{ loop.previtem is defined }}{{ loop.nextitem }}{% endfor %}"),
               "False2True");
+    CHECK_STR(render("{% for x in [1, 2, 3] %}{{ loop.cycle('a', 'b') }}{% endfor %}"), "aba");
 }
 
 TEST(tpl_set_and_scoping)

@@ -186,3 +186,56 @@ TEST(tpl_step_budget)
     ts_arena_release(&a);
     ts_template_free(t);
 }
+
+/* Renders a conversation with prefix spans; returns the spans' texts
+ * joined by '|', or "ERR <code>". */
+static const char *turn_spans(const char *src, const char *msgs, bool agp)
+{
+    static char out[1024];
+    ts_template *t = NULL;
+    ts_err e = TS_ERR_INIT;
+    ts_arena a;
+    ts_arena_init(&a);
+    ts_buf b;
+    ts_buf_init(&b, 0);
+    ts_tpl_spans sp = {0};
+    ts_tpl_render_opts o = {.add_generation_prompt = agp};
+    int rc = ts_template_from_source(src, strlen(src), "<s>", "</s>", &t, &e);
+    if (!rc)
+        rc = ts_template_assistant_spans(t, parse(&a, msgs), &o, &b, &sp, &e);
+    size_t k = 0;
+    out[0] = 0;
+    if (rc)
+        snprintf(out, sizeof out, "ERR %d", rc);
+    for (size_t i = 0; !rc && i < sp.n; i++)
+        k += (size_t)snprintf(out + k, sizeof out - k, "%s%.*s", i ? "|" : "", (int)(sp.v[i].end - sp.v[i].start),
+                              b.data + sp.v[i].start);
+    ts_tpl_spans_release(&sp);
+    ts_buf_release(&b);
+    ts_arena_release(&a);
+    ts_template_free(t);
+    return out;
+}
+
+TEST(tpl_assistant_spans_by_prefix)
+{
+    const char *llama = "{{ bos_token }}{% for m in messages %}<{{ m.role }}>{{ m.content }}<eot>{% endfor %}"
+                        "{% if add_generation_prompt %}<assistant>{% endif %}";
+    const char *conv = "[{\"role\":\"user\",\"content\":\"a\"},{\"role\":\"assistant\",\"content\":\"B\"},"
+                       "{\"role\":\"user\",\"content\":\"c\"},{\"role\":\"assistant\",\"content\":\"D\"}]";
+    /* the span starts after the generation prompt (the assistant header) */
+    CHECK_STR(turn_spans(llama, conv, false), "B<eot>|D<eot>");
+    CHECK_STR(turn_spans(llama, conv, true), "B<eot>|D<eot>");
+    /* a generation prompt the full text does not contain: no prefix spans */
+    const char *gp = "{% for m in messages %}{% if m.role == 'user' %}[U]{{ m.content }}{% else %}{{ m.content }}"
+                     "</s>{% endif %}{% endfor %}{% if add_generation_prompt %}[A]{% endif %}";
+    CHECK_STR(turn_spans(gp, conv, false), "ERR -13");
+    /* generation blocks win when the template has them */
+    CHECK_STR(turn_spans("{% for m in messages %}{% if m.role == 'assistant' %}{% generation %}{{ m.content }}"
+                         "{% endgeneration %}{% else %}{{ m.content }}{% endif %}{% endfor %}",
+                         conv, false),
+              "B|D");
+    /* a template that rewrites old turns has no prefix spans */
+    CHECK_STR(turn_spans("{% for m in messages %}{{ m.content if loop.last else '-' }}{% endfor %}", conv, false),
+              "ERR -13");
+}
