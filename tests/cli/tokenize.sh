@@ -27,6 +27,23 @@ run ts tokenize --tokenizer "$TJ" "$IN" -o "$T/f.jsonl"; expect_rc 1
 expect_err_has 'texts.jsonl:4'
 expect_err_has 'record has no "text" string'
 
+# conversations: rendered with the chat template first. The fixture folder
+# has no tokenizer_config.json, so without --template they are rejected
+# with the reason; with a built-in they are counted (pairs: both sides).
+printf '%s\n' '{"id":"c1","messages":[{"role":"user","content":"lower"},{"role":"assistant","content":"low"}]}' \
+  '{"id":"p1","prompt":[{"role":"user","content":"low"}],"chosen":[{"role":"assistant","content":"lower"}],"rejected":[{"role":"assistant","content":"lowest"}]}' > "$T/conv.jsonl"
+run ts tokenize --tokenizer "$TJ" "$T/conv.jsonl" -o "$T/c.jsonl"; expect_rc 1
+expect_err_has "no chat template: no $F/tok/tokenizer_config.json (pass --template PATH|NAME)"
+run ts tokenize -q --tokenizer "$TJ" --template chatml --ids "$T/conv.jsonl"; expect_rc 0
+python3 - "$T/out" <<'PY' || fail "conversations: $(cat "$T/out")"
+import json, sys
+c, p = [json.loads(l) for l in open(sys.argv[1])]
+assert c["num_tokens"] == len(c["input_ids"]) > 5, c
+assert p["num_tokens_chosen"] == len(p["input_ids_chosen"]) and p["num_tokens_rejected"] == len(p["input_ids_rejected"]), p
+assert p["input_ids_rejected"] != p["input_ids_chosen"], p
+PY
+run ts tokenize -q --tokenizer "$TJ" --template no-such-template "$T/conv.jsonl"; expect_rc 2
+
 # usage and I/O errors
 run ts tokenize "$IN"; expect_rc 2
 expect_err_has "--tokenizer PATH is required"

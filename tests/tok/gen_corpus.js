@@ -1,9 +1,15 @@
 // Writes a seeded corpus of varied texts as JSON Lines ({"text": ...}) to
 // stdout: the same seed gives the same corpus on every machine.
-// usage: node gen_corpus.js [COUNT] [SEED]
+// With --conv, writes COUNT conversations instead ({"messages": [...]}:
+// an optional system turn, then user/assistant pairs, the last answer
+// sometimes missing) made of the same kinds of text.
+// usage: node gen_corpus.js [--conv] [COUNT] [SEED]
 'use strict';
-const COUNT = +(process.argv[2] || 10000);
-let seed = +(process.argv[3] || 20261125) >>> 0;
+const args = process.argv.slice(2);
+const CONV = args[0] === '--conv';
+if (CONV) args.shift();
+const COUNT = +(args[0] || 10000);
+let seed = +(args[1] || 20261125) >>> 0;
 
 function rnd() { // mulberry32
   seed = (seed + 0x6D2B79F5) >>> 0;
@@ -94,7 +100,18 @@ const gens = [english, english, english, korean, chinese, japanese, arabic, cyri
   whitespace, whitespace, digits, special, special, odd, odd, longWord];
 
 const out = [];
-for (let i = 0; i < COUNT; i++) {
+for (let i = 0; CONV && i < COUNT; i++) {
+  const turn = () => (rnd() < 0.7 ? english() : pick(gens)()).slice(0, 600);
+  const messages = [];
+  if (rnd() < 0.3) messages.push({ role: 'system', content: english() });
+  const pairs = 1 + int(3);
+  for (let k = 0; k < pairs; k++) {
+    messages.push({ role: 'user', content: turn() });
+    if (k < pairs - 1 || rnd() < 0.8) messages.push({ role: 'assistant', content: turn() });
+  }
+  out.push(JSON.stringify({ id: `conv-${i}`, messages }));
+}
+for (let i = 0; !CONV && i < COUNT; i++) {
   let t;
   const r = rnd();
   if (i < 8) t = ['', ' ', '\n', 'a', '  leading', 'trailing  ', '\u0085', '<s>'][i];
