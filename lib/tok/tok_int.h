@@ -197,6 +197,8 @@ void tk_trie_free(tk_trie *tr);
  * here unless the cut is sound and pays: no ignore_merges, no byte-level
  * or Metaspace split, U+2581 in the vocabulary). */
 int tk_meta_split_init(ts_tokenizer *t);
+/* id -> text tables and bmp_id, once every string is in its final place. */
+int tk_build_id_table(ts_tokenizer *t);
 int tk_load_pipeline(ts_tokenizer *t, const void *root, ts_err *err);
 const char *tk_find(const char *h, size_t hn, const char *nd, size_t nn);
 bool tk_is_ws(uint32_t c); /* Unicode White_Space */
