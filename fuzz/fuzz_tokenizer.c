@@ -2,17 +2,36 @@
  * Input byte 0 picks the mode:
  *   even: the rest is "TOKENIZER-JSON \0 TEXT": load it (must load or fail
  *         cleanly), then encode TEXT and decode the ids;
- *   odd:  the rest is TEXT for two built-in tokenizers (a byte-level BPE
- *         with the Llama 3 split regex, and a SentencePiece-style BPE with
- *         byte fallback and added tokens): encode must succeed on valid
- *         UTF-8, and the byte-level one must decode back to TEXT exactly. */
+ *   odd:  the rest is TEXT for built-in tokenizers (a byte-level BPE with
+ *         the Llama 3 split regex, and a SentencePiece-style BPE with byte
+ *         fallback and added tokens): encode must succeed on valid UTF-8,
+ *         and the byte-level one must decode back to TEXT exactly. And a
+ *         differential check of the speed-ups: a Llama 2 style tokenizer
+ *         (no pre-tokenizer: pieces cut before "X▁", single characters by
+ *         table) must give the ids of the same tokenizer with an empty
+ *         continuing_subword_prefix, which means the same to the reference
+ *         but turns both speed-ups off. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tuneset/tokenizer.h"
 
-static ts_tokenizer *bytelevel, *spm;
+static ts_tokenizer *bytelevel, *spm, *cut, *nocut;
+
+/* Merges include two that join across a "▁" (">" + "▁</", "b" + "▁"), so
+ * cuts must be skipped there. */
+static const char *const cut_json =
+    "{\"added_tokens\":[{\"id\":0,\"content\":\"<unk>\",\"special\":true,\"normalized\":false}],"
+    "\"normalizer\":{\"type\":\"Sequence\",\"normalizers\":[{\"type\":\"Prepend\",\"prepend\":\"\xE2\x96\x81\"},"
+    "{\"type\":\"Replace\",\"pattern\":{\"String\":\" \"},\"content\":\"\xE2\x96\x81\"}]},"
+    "\"pre_tokenizer\":null,\"decoder\":null,\"model\":{\"type\":\"BPE\",\"unk_token\":\"<unk>\","
+    "\"fuse_unk\":true,\"byte_fallback\":true,%s"
+    "\"vocab\":{\"<unk>\":0,\"\xE2\x96\x81\":1,\"a\":2,\"b\":3,\">\":4,\"<\":5,\"/\":6,\"\xE2\x96\x81" "a\":7,"
+    "\"ab\":8,\"\xE2\x96\x81" "ab\":9,\"\xE2\x96\x81\xE2\x96\x81\":10,\"\xE2\x96\x81<\":11,\"\xE2\x96\x81</\":12,"
+    "\">\xE2\x96\x81</\":13,\"b\xE2\x96\x81\":14,\"<0x41>\":15,\"<0xC3>\":16,\"<0xA9>\":17},"
+    "\"merges\":[[\"\xE2\x96\x81\",\"a\"],[\"a\",\"b\"],[\"\xE2\x96\x81" "a\",\"b\"],[\"\xE2\x96\x81\",\"\xE2\x96\x81\"],"
+    "[\"\xE2\x96\x81\",\"<\"],[\"\xE2\x96\x81<\",\"/\"],[\">\",\"\xE2\x96\x81</\"],[\"b\",\"\xE2\x96\x81\"]]}}";
 
 static size_t put_utf8(char *o, unsigned cp)
 {
@@ -79,6 +98,24 @@ static void init(void)
         fprintf(stderr, "fuzz_tokenizer: spm: %s\n", e.msg);
         abort();
     }
+    for (int i = 0; i < 2; i++) {
+        char buf[4096];
+        int n = snprintf(buf, sizeof buf, cut_json, i ? "\"continuing_subword_prefix\":\"\"," : "");
+        if (ts_tokenizer_load_json(buf, (size_t)n, i ? &nocut : &cut, &e)) {
+            fprintf(stderr, "fuzz_tokenizer: cut %d: %s\n", i, e.msg);
+            abort();
+        }
+    }
+}
+
+static void differential(const char *s, size_t n)
+{
+    ts_tok_ids a = {0}, b = {0};
+    int ra = ts_tokenizer_encode(cut, s, n, &a), rb = ts_tokenizer_encode(nocut, s, n, &b);
+    if (ra != rb || a.len != b.len || (a.len && memcmp(a.ids, b.ids, a.len * sizeof *a.ids)))
+        abort();
+    ts_tok_ids_release(&a);
+    ts_tok_ids_release(&b);
 }
 
 static void encode_decode(ts_tokenizer *t, const char *s, size_t n, bool must_round_trip)
@@ -109,6 +146,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     if (data[0] & 1) {
         encode_decode(bytelevel, p, n, true);
         encode_decode(spm, p, n, false);
+        differential(p, n);
         return 0;
     }
     const char *z = memchr(p, 0, n);
