@@ -10,14 +10,17 @@
  *         (no pre-tokenizer: pieces cut before "X▁", single characters by
  *         table) must give the ids of the same tokenizer with an empty
  *         continuing_subword_prefix, which means the same to the reference
- *         but turns both speed-ups off. */
+ *         but turns both speed-ups off; and the NFC normalizer's copy of
+ *         inert runs must agree with utf8proc's NFC of the whole text. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "tuneset/tokenizer.h"
 
-static ts_tokenizer *bytelevel, *spm, *cut, *nocut;
+static ts_tokenizer *bytelevel, *bl_nfc, *spm, *cut, *nocut;
 
 /* Merges include two that join across a "▁" (">" + "▁</", "b" + "▁"), so
  * cuts must be skipped there. */
@@ -56,17 +59,19 @@ static unsigned byte_char(int b)
     return 256 + n;
 }
 
-static void init(void)
+static ts_tokenizer *make_bytelevel(const char *normalizer)
 {
     static char js[16384];
+    ts_tokenizer *t = NULL;
     size_t k = (size_t)snprintf(js, sizeof js,
         "{\"added_tokens\":[{\"id\":300,\"content\":\"<|eot|>\",\"special\":true,\"normalized\":false}],"
-        "\"normalizer\":null,\"pre_tokenizer\":{\"type\":\"Sequence\",\"pretokenizers\":["
+        "\"normalizer\":%s,\"pre_tokenizer\":{\"type\":\"Sequence\",\"pretokenizers\":["
         "{\"type\":\"Split\",\"pattern\":{\"Regex\":\"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\\\r\\\\n\\\\p{L}\\\\p{N}]?\\\\p{L}+|"
         "\\\\p{N}{1,3}| ?[^\\\\s\\\\p{L}\\\\p{N}]+[\\\\r\\\\n]*|\\\\s*[\\\\r\\\\n]+|\\\\s+(?!\\\\S)|\\\\s+\"},"
         "\"behavior\":\"Isolated\",\"invert\":false},"
         "{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"use_regex\":false}]},"
-        "\"decoder\":{\"type\":\"ByteLevel\"},\"model\":{\"type\":\"BPE\",\"ignore_merges\":true,\"vocab\":{");
+        "\"decoder\":{\"type\":\"ByteLevel\"},\"model\":{\"type\":\"BPE\",\"ignore_merges\":true,\"vocab\":{",
+        normalizer);
     for (int b = 0; b < 256; b++) {
         char c[4];
         size_t n = put_utf8(c, byte_char(b));
@@ -78,10 +83,18 @@ static void init(void)
                           ",\"he\":256,\"\xC4\xA0t\":257,\"\xC4\xA0the\":258,\"ll\":259},"
                           "\"merges\":[\"h e\",\"\xC4\xA0 t\",\"\xC4\xA0t he\",\"l l\"]}}");
     ts_err e = TS_ERR_INIT;
-    if (ts_tokenizer_load_json(js, k, &bytelevel, &e)) {
+    if (ts_tokenizer_load_json(js, k, &t, &e)) {
         fprintf(stderr, "fuzz_tokenizer: byte-level: %s\n", e.msg);
         abort();
     }
+    return t;
+}
+
+static void init(void)
+{
+    ts_err e = TS_ERR_INIT;
+    bytelevel = make_bytelevel("null");
+    bl_nfc = make_bytelevel("{\"type\":\"NFC\"}");
     const char *sp =
         "{\"added_tokens\":[{\"id\":0,\"content\":\"<unk>\",\"special\":true,\"normalized\":false},"
         "{\"id\":8,\"content\":\"<s>\",\"special\":true,\"normalized\":false,\"rstrip\":true,\"lstrip\":true},"
@@ -106,6 +119,26 @@ static void init(void)
             abort();
         }
     }
+}
+
+/* The NFC normalizer copies runs of inert characters itself: decoding a
+ * byte-level encode of the text must give utf8proc's NFC of all of it. */
+static void nfc_check(const char *s, size_t n)
+{
+    ts_tok_ids v = {0};
+    if (ts_tokenizer_encode(bl_nfc, s, n, &v) == 0) {
+        utf8proc_uint8_t *want = NULL;
+        utf8proc_ssize_t wn = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &want,
+                                           (utf8proc_option_t)(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+        ts_buf b;
+        ts_buf_init(&b, 0);
+        if (wn < 0 || ts_tokenizer_decode(bl_nfc, v.ids, v.len, false, &b) || b.len != (size_t)wn ||
+            (wn && memcmp(b.data, want, (size_t)wn)))
+            abort();
+        ts_buf_release(&b);
+        free(want);
+    }
+    ts_tok_ids_release(&v);
 }
 
 static void differential(const char *s, size_t n)
@@ -147,6 +180,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         encode_decode(bytelevel, p, n, true);
         encode_decode(spm, p, n, false);
         differential(p, n);
+        nfc_check(p, n);
         return 0;
     }
     const char *z = memchr(p, 0, n);

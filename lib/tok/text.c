@@ -205,27 +205,71 @@ bool tk_is_ws(uint32_t c)
            c == 0x3000;
 }
 
+static int utf8proc_norm(const char *s, size_t n, int opt, ts_buf *out)
+{
+    utf8proc_uint8_t *dst = NULL;
+    utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &dst, (utf8proc_option_t)opt);
+    if (r < 0) {
+        free(dst);
+        return r == UTF8PROC_ERROR_NOMEM ? TS_ENOMEM : TS_EUTF8;
+    }
+    int rc = ts_buf_append(out, dst, (size_t)r);
+    free(dst);
+    return rc;
+}
+
+/* Characters that NFC leaves alone and that never compose with what comes
+ * before them (no combining class, quick check Yes, never the second part
+ * of a composition): a cut before one is an NFC boundary. */
+static bool nfc_inert(uint32_t c)
+{
+    return c < 0x300 || (c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30FA) ||
+           (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7A3);
+}
+
+/* NFC by regions: runs of inert characters are copied; only a stretch from
+ * the inert character before other characters to the next inert one goes
+ * through utf8proc (which allocates). Most text is copied whole. */
+static int nfc(const char *s, size_t n, ts_buf *out)
+{
+    size_t copy = 0, last = 0, i = 0;
+    while (i < n) {
+        size_t j = i;
+        if (nfc_inert(tk_utf8_next(s, n, &j))) {
+            last = i;
+            i = j;
+            continue;
+        }
+        size_t rs = i > copy ? last : copy, re = j;
+        while (re < n) {
+            size_t k = re;
+            if (nfc_inert(tk_utf8_next(s, n, &k)))
+                break;
+            re = k;
+        }
+        int rc = ts_buf_append(out, s + copy, rs - copy);
+        if (!rc)
+            rc = utf8proc_norm(s + rs, re - rs, UTF8PROC_STABLE | UTF8PROC_COMPOSE, out);
+        if (rc)
+            return rc;
+        copy = i = re;
+    }
+    return ts_buf_append(out, s + copy, n - copy);
+}
+
 static int norm_one(ts_tokenizer *t, const tk_norm *nm, const char *s, size_t n, ts_buf *out)
 {
     switch (nm->kind) {
     case TK_N_NFC:
+        return nfc(s, n, out);
     case TK_N_NFD:
     case TK_N_NFKC:
     case TK_N_NFKD: {
         int opt = UTF8PROC_STABLE;
-        opt |= nm->kind == TK_N_NFC || nm->kind == TK_N_NFKC ? UTF8PROC_COMPOSE : UTF8PROC_DECOMPOSE;
+        opt |= nm->kind == TK_N_NFKC ? UTF8PROC_COMPOSE : UTF8PROC_DECOMPOSE;
         if (nm->kind == TK_N_NFKC || nm->kind == TK_N_NFKD)
             opt |= UTF8PROC_COMPAT;
-        utf8proc_uint8_t *dst = NULL;
-        utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &dst,
-                                          (utf8proc_option_t)opt);
-        if (r < 0) {
-            free(dst);
-            return r == UTF8PROC_ERROR_NOMEM ? TS_ENOMEM : TS_EUTF8;
-        }
-        int rc = ts_buf_append(out, dst, (size_t)r);
-        free(dst);
-        return rc;
+        return utf8proc_norm(s, n, opt, out);
     }
     case TK_N_LOWER:
         for (size_t i = 0; i < n;) {
