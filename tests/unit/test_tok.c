@@ -223,3 +223,55 @@ TEST(tok_added_ids_as_the_reference_assigns)
     CHECK_INT(ts_tokenizer_vocab_size(t), 3);
     ts_tokenizer_free(t);
 }
+
+/* Metaspace pre-tokenizer and decoder, each prepend scheme; the vocabulary
+ * holds whole pieces (ignore_merges), so ids show the pieces. Expected
+ * values are the reference's. */
+TEST(tok_metaspace)
+{
+    static const struct {
+        const char *scheme, *text, *ids, *decoded;
+    } cases[] = {
+        {"always", "a b", "1,4", "a b"},       {"always", "a<s>b c", "1,9,4,5", "a<s> b c"},
+        {"always", " a", "1", "a"},            {"always", "a  c", "1,7,5", "a  c"},
+        {"first", "a<s>b c", "1,9,3,5", "a<s>b c"}, {"first", "b", "4", "b"},
+        {"never", "a b", "2,4", "a b"},        {"never", " a", "1", " a"},
+        {"never", "a<s>b c", "2,9,3,5", "a<s>b c"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char js[1024];
+        snprintf(js, sizeof js,
+                 "{\"added_tokens\":[{\"id\":9,\"content\":\"<s>\",\"special\":true,\"normalized\":false}],"
+                 "\"pre_tokenizer\":{\"type\":\"Metaspace\",\"replacement\":\"\xE2\x96\x81\",\"prepend_scheme\":\"%s\",\"split\":true},"
+                 "\"decoder\":{\"type\":\"Metaspace\",\"replacement\":\"\xE2\x96\x81\",\"prepend_scheme\":\"%s\",\"split\":true},"
+                 "\"model\":{\"type\":\"BPE\",\"ignore_merges\":true,\"unk_token\":\"?\",\"vocab\":{\"?\":0,"
+                 "\"\xE2\x96\x81" "a\":1,\"a\":2,\"b\":3,\"\xE2\x96\x81" "b\":4,\"\xE2\x96\x81" "c\":5,\"c\":6,"
+                 "\"\xE2\x96\x81\":7,\"\xE2\x96\x81\xE2\x96\x81" "c\":8},\"merges\":[]}}",
+                 cases[i].scheme, cases[i].scheme);
+        ts_tokenizer *t = inline_tok(js);
+        CHECK(t);
+        char got[64];
+        snprintf(got, sizeof got, "%s", enc(t, cases[i].text));
+        uint32_t ids[16];
+        size_t n = 0;
+        for (const char *p = got; *p && n < 16; n++) {
+            ids[n] = (uint32_t)strtoul(p, (char **)&p, 10);
+            if (*p == ',')
+                p++;
+        }
+        const char *d = dec(t, ids, n, false);
+        char dd[64];
+        snprintf(dd, sizeof dd, "%s", d);
+        uint32_t two[] = {8, 8}; /* every ▁ of the first token goes: "c  c" */
+        bool always = !strcmp(cases[i].scheme, "always");
+        const char *d2 = always ? dec(t, two, 2, false) : "c  c";
+        char dd2[64];
+        snprintf(dd2, sizeof dd2, "%s", d2);
+        ts_tokenizer_free(t);
+        if (strcmp(got, cases[i].ids) || strcmp(dd, cases[i].decoded))
+            fprintf(stderr, "  %s on \"%s\"\n", cases[i].scheme, cases[i].text);
+        CHECK_STR(got, cases[i].ids);
+        CHECK_STR(dd, cases[i].decoded);
+        CHECK_STR(dd2, "c  c");
+    }
+}
