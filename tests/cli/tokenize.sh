@@ -15,6 +15,7 @@ assert all(r["num_tokens"] == len(r["input_ids"]) for r in out)
 assert out[0]["source"] == "fx" and out[2]["meta"] == {"k": 1}   # other fields kept
 PY
 [ "$(json_get "$T/s.json" "d['read'], d['written'], d['rejected'], d['tokenize']")" = "4 3 1 {'texts': 3, 'tokens': 10}" ] || fail "stats $(cat "$T/s.json")"
+ts validate -q "$T/o.jsonl" || fail "tokenize output does not validate"
 
 # without --ids: counts only; a folder holding tokenizer.json works too
 mkdir "$T/model" && cp "$TJ" "$T/model/tokenizer.json"
@@ -42,6 +43,7 @@ assert c["num_tokens"] == len(c["input_ids"]) > 5, c
 assert p["num_tokens_chosen"] == len(p["input_ids_chosen"]) and p["num_tokens_rejected"] == len(p["input_ids_rejected"]), p
 assert p["input_ids_rejected"] != p["input_ids_chosen"], p
 PY
+ts tokenize -q --tokenizer "$TJ" --template chatml "$T/conv.jsonl" | ts validate -q || fail "conversation output does not validate"
 run ts tokenize -q --tokenizer "$TJ" --template no-such-template "$T/conv.jsonl"; expect_rc 2
 
 # usage and I/O errors
