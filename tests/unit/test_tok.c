@@ -275,3 +275,78 @@ TEST(tok_metaspace)
         CHECK_STR(dd2, "c  c");
     }
 }
+
+/* GPT-2's byte map, spelled out here so the test checks the library's. */
+static unsigned gpt2_char(int b)
+{
+    if ((b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF))
+        return (unsigned)b;
+    unsigned n = 0;
+    for (int k = 0; k < b; k++)
+        if (!((k >= '!' && k <= '~') || (k >= 0xA1 && k <= 0xAC) || (k >= 0xAE && k <= 0xFF)))
+            n++;
+    return 256 + n;
+}
+
+/* A byte-level tokenizer without merges over the given normalizer: decode
+ * of encode shows the normalized text. */
+static ts_tokenizer *bytes_tok(const char *normalizer)
+{
+    static char js[16384];
+    size_t k = (size_t)snprintf(js, sizeof js,
+                                "{\"normalizer\":%s,\"pre_tokenizer\":{\"type\":\"ByteLevel\",\"add_prefix_space\":false,"
+                                "\"use_regex\":false},\"decoder\":{\"type\":\"ByteLevel\"},\"model\":{\"type\":\"BPE\","
+                                "\"merges\":[],\"vocab\":{",
+                                normalizer);
+    for (int b = 0; b < 256; b++) {
+        unsigned c = gpt2_char(b);
+        char u[3];
+        size_t n = c < 0x80 ? 1 : 2;
+        if (n == 1)
+            u[0] = (char)c;
+        else {
+            u[0] = (char)(0xC0 | (c >> 6));
+            u[1] = (char)(0x80 | (c & 0x3F));
+        }
+        k += (size_t)snprintf(js + k, sizeof js - k, "%s\"%s%.*s\":%d", b ? "," : "",
+                              (c == '"' || c == '\\') ? "\\" : "", (int)n, u, b);
+    }
+    snprintf(js + k, sizeof js - k, "}}}");
+    return inline_tok(js);
+}
+
+static const char *normalized(ts_tokenizer *t, const char *s)
+{
+    static char out[256];
+    ts_tok_ids v = {0};
+    ts_buf b;
+    ts_buf_init(&b, 0);
+    if (ts_tokenizer_encode(t, s, strlen(s), &v) || ts_tokenizer_decode(t, v.ids, v.len, false, &b))
+        snprintf(out, sizeof out, "error");
+    else
+        snprintf(out, sizeof out, "%.*s", (int)b.len, b.data ? b.data : "");
+    ts_tok_ids_release(&v);
+    ts_buf_release(&b);
+    return out;
+}
+
+TEST(tok_normalizers)
+{
+    /* Expected values are the reference's output for the same file. */
+    ts_tokenizer *t = bytes_tok("{\"type\":\"Sequence\",\"normalizers\":[{\"type\":\"NFKC\"},{\"type\":\"Lowercase\"},"
+                                "{\"type\":\"Strip\",\"strip_left\":true,\"strip_right\":true},"
+                                "{\"type\":\"Replace\",\"pattern\":{\"Regex\":\"\\\\s+\"},\"content\":\" \"}]}");
+    CHECK(t);
+    CHECK_STR(normalized(t, "  Hello\t\tWORLD  "), "hello world");
+    CHECK_STR(normalized(t, "\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3 \xEF\xAC\x81 \xC2\xBD \xE2\x85\xAB"), "abc fi 1\xE2\x81\x84" "2 xii");
+    /* İ lowercases to i + U+0307; Σ is lowercased alone (no final sigma) */
+    CHECK_STR(normalized(t, "\xC4\xB0stanbul \xCE\xA3\xCE\x91\xCE\xA3"), "i\xCC\x87stanbul \xCF\x83\xCE\xB1\xCF\x83");
+    CHECK_STR(normalized(t, "\xC2\xA0 x \xE3\x80\x80"), "x");
+    CHECK_STR(normalized(t, "\xC3\x89" "COLE\n\n\nx"), "\xC3\xA9" "cole x");
+    ts_tokenizer_free(t);
+    /* NFC composes; the byte-level decode gives the text back otherwise */
+    t = bytes_tok("{\"type\":\"NFC\"}");
+    CHECK(t);
+    CHECK_STR(normalized(t, "e\xCC\x81 \xE1\x84\x80\xE1\x85\xA1 caf\xC3\xA9"), "\xC3\xA9 \xEA\xB0\x80 caf\xC3\xA9");
+    ts_tokenizer_free(t);
+}
