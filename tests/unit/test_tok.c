@@ -288,16 +288,16 @@ static unsigned gpt2_char(int b)
     return 256 + n;
 }
 
-/* A byte-level tokenizer without merges over the given normalizer: decode
- * of encode shows the normalized text. */
-static ts_tokenizer *bytes_tok(const char *normalizer)
+/* A byte-level tokenizer without merges: the 256 byte tokens plus extra
+ * vocabulary entries (ignore_merges: a whole piece in the vocabulary is
+ * one id, so ids show the pieces). */
+static ts_tokenizer *bytes_tok_ex(const char *normalizer, const char *pretok, const char *extra)
 {
     static char js[16384];
     size_t k = (size_t)snprintf(js, sizeof js,
-                                "{\"normalizer\":%s,\"pre_tokenizer\":{\"type\":\"ByteLevel\",\"add_prefix_space\":false,"
-                                "\"use_regex\":false},\"decoder\":{\"type\":\"ByteLevel\"},\"model\":{\"type\":\"BPE\","
-                                "\"merges\":[],\"vocab\":{",
-                                normalizer);
+                                "{\"normalizer\":%s,\"pre_tokenizer\":%s,\"decoder\":{\"type\":\"ByteLevel\"},"
+                                "\"model\":{\"type\":\"BPE\",\"ignore_merges\":true,\"merges\":[],\"vocab\":{%s",
+                                normalizer, pretok, extra);
     for (int b = 0; b < 256; b++) {
         unsigned c = gpt2_char(b);
         char u[3];
@@ -308,11 +308,18 @@ static ts_tokenizer *bytes_tok(const char *normalizer)
             u[0] = (char)(0xC0 | (c >> 6));
             u[1] = (char)(0x80 | (c & 0x3F));
         }
-        k += (size_t)snprintf(js + k, sizeof js - k, "%s\"%s%.*s\":%d", b ? "," : "",
+        k += (size_t)snprintf(js + k, sizeof js - k, "%s\"%s%.*s\":%d", b || *extra ? "," : "",
                               (c == '"' || c == '\\') ? "\\" : "", (int)n, u, b);
     }
     snprintf(js + k, sizeof js - k, "}}}");
     return inline_tok(js);
+}
+
+/* The same over a normalizer only: decode of encode shows the normalized
+ * text. */
+static ts_tokenizer *bytes_tok(const char *normalizer)
+{
+    return bytes_tok_ex(normalizer, "{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"use_regex\":false}", "");
 }
 
 static const char *normalized(ts_tokenizer *t, const char *s)
@@ -348,5 +355,20 @@ TEST(tok_normalizers)
     t = bytes_tok("{\"type\":\"NFC\"}");
     CHECK(t);
     CHECK_STR(normalized(t, "e\xCC\x81 \xE1\x84\x80\xE1\x85\xA1 caf\xC3\xA9"), "\xC3\xA9 \xEA\xB0\x80 caf\xC3\xA9");
+    ts_tokenizer_free(t);
+}
+
+TEST(tok_gpt2_bytelevel_pretokenizer)
+{
+    /* ByteLevel with add_prefix_space and the GPT-2 regex (GPT-2, RoBERTa);
+     * expected ids and decodes are the reference's. */
+    ts_tokenizer *t = bytes_tok_ex("null", "{\"type\":\"ByteLevel\",\"add_prefix_space\":true,\"use_regex\":true}",
+                                   "\"\xC4\xA0hello\":256,\"\xC4\xA0world\":257,\"'s\":258,\"\xC4\xA0" "123\":259,"
+                                   "\"\xC4\xA0\xC4\xA0\":260,\"!!\":261");
+    CHECK(t);
+    CHECK_STR(enc(t, "hello world's"), "256,257,258");
+    CHECK_STR(enc(t, " hello   world!!"), "256,260,257,261");
+    CHECK_STR(enc(t, "123 hello\n\n world"), "259,256,10,10,257");
+    CHECK_STR(normalized(t, "hello"), " hello");
     ts_tokenizer_free(t);
 }
