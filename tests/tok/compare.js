@@ -12,7 +12,7 @@ const corpus = rd(corpusF).map((r) => r.text);
 const ref = rd(refF);
 const ours = rd(idsF);
 const dec = rd(decF);
-const show = (s) => JSON.stringify(s.length > 300 ? s.slice(0, 300) + '…' : s);
+const show = (s) => (typeof s === 'string' ? JSON.stringify(s.length > 300 ? s.slice(0, 300) + '…' : s) : '(missing)');
 let bad = 0, badDec = 0, badRt = 0, tokens = 0;
 if (ours.length !== corpus.length) console.log(`${name}: ${ours.length} outputs for ${corpus.length} texts`);
 for (let i = 0; i < corpus.length; i++) {

@@ -88,7 +88,9 @@ const special = () => rep(1 + int(6), () => pick([() => pick(specials), english,
 
 const oddBits = ['e\u0301', 'a\u0308', '\u1100\u1161\u11A8', 'n\u0303', '\u00A0', '\uFFFD', '\u200B', '\u200D', '\uFEFF', '\u0001', '\u001F', '\u007F',
   '\u200E', '\u202E', '\uE000', '𝕏𝕐', '𝓗𝓮𝓵𝓵𝓸', 'ﬁ', 'Ⅻ', '℃', 'K', 'ſ', "'ſ", 'İstanbul', 'ß', 'ǅ', 'Ａｂｃ', '\u0300\u0301\u0302', 'ᄀ', '\u2060',
-  '\u00AD', '\u0600', '\u180E', '\u{1F3FB}', '\u{E0001}', '\u{10FFFD}', '\u{1D11E}', 'Z\u0351\u036B\u0343\u036A\u0302', 'ｶﾞ', '㍻', '①'];
+  '\u00AD', '\u0600', '\u180E', '\u{1F3FB}', '\u{E0001}', '\u{10FFFD}', '\u{1D11E}', 'Z\u0351\u036B\u0343\u036A\u0302', 'ｶﾞ', '㍻', '①',
+  // recent Unicode (14, 15): the regex engines' property tables must agree
+  '\u{31350}', '\u{1FAE8}', '\u{11F04}\u{11F05}', '\u{1E030}', '\u{1DF00}', '\u1C89', '\u{1B132}', '\u2066x\u2069'];
 const odd = () => rep(1 + int(10), () => pick(oddBits) + (rnd() < 0.4 ? pick(words) : '') + (rnd() < 0.3 ? ' ' : ''));
 
 const longWord = () => pick([() => pick(words).repeat(20 + int(100)), () => 'a'.repeat(100 + int(3000)),
