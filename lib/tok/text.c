@@ -139,31 +139,64 @@ size_t tk_utf8_valid(const char *s, size_t n)
     return n;
 }
 
-/* tokenizer.json regexes are Oniguruma's: there \s is Unicode White_Space
- * (which includes U+0085), while PCRE2's UCP \s is Z + \t\n\v\f\r. Spell
- * \s and \S as the property so both engines split alike. */
+/* Letters and numbers that Unicode 15.0 and 16.0 added: Oniguruma in the
+ * reference knows them, PCRE2 10.42 (Unicode 14) does not. Found by asking
+ * the reference about every code point that Node's newer tables call L or
+ * N and PCRE2 does not (docs/tokenize.md says how). Harmless with a newer
+ * PCRE2. */
+static const char EXTRA_L[] =
+    "\\x{1c89}-\\x{1c8a}\\x{a7cb}-\\x{a7cd}\\x{a7da}-\\x{a7dc}\\x{105c0}-\\x{105f3}\\x{10d4a}-\\x{10d65}\\x{10d6f}-\\x{10d85}\\x{10ec2}-\\x{10ec4}\\x{1123f}-\\x{11240}\\x{11380}-\\x{11389}\\x{1138b}\\x{1138e}\\x{11390}-\\x{113b5}\\x{113b7}\\x{113d1}\\x{113d3}\\x{11bc0}-\\x{11be0}\\x{11f02}\\x{11f04}-\\x{11f10}\\x{11f12}-\\x{11f33}\\x{1342f}\\x{13441}-\\x{13446}\\x{13460}-\\x{143fa}\\x{16100}-\\x{1611d}\\x{16d40}-\\x{16d6c}\\x{18cff}\\x{1b132}\\x{1b155}\\x{1df25}-\\x{1df2a}\\x{1e030}-\\x{1e06d}\\x{1e4d0}-\\x{1e4eb}\\x{1e5d0}-\\x{1e5ed}\\x{1e5f0}\\x{2b739}\\x{2ebf0}-\\x{2ee5d}\\x{31350}-\\x{323af}";
+static const char EXTRA_N[] = "\\x{10d40}-\\x{10d49}\\x{116d0}-\\x{116e3}\\x{11bf0}-\\x{11bf9}\\x{11f50}-\\x{11f59}\\x{16130}-\\x{16139}\\x{16d70}-\\x{16d79}\\x{1ccf0}-\\x{1ccf9}\\x{1d2c0}-\\x{1d2d3}\\x{1e4f0}-\\x{1e4f9}\\x{1e5f1}-\\x{1e5fa}";
+
+/* tokenizer.json regexes are Oniguruma's. Two differences matter: there
+ * \s is Unicode White_Space (with U+0085), while PCRE2's UCP \s is Z plus
+ * \t\n\v\f\r; and the Unicode versions differ. So \s and \S are spelled
+ * as the property, and \p{L} / \p{N} get the newer letters and numbers
+ * (inside a class as more members, outside as a class of their own). */
 pcre2_code *tk_regex(const char *pat, size_t n, ts_err *err)
 {
     ts_buf b;
     ts_buf_init(&b, 1u << 20);
-    for (size_t i = 0; i < n; i++) {
-        int rc = 0;
-        if (pat[i] == '\\' && i + 1 < n) {
-            if (pat[i + 1] == 's')
+    bool in_class = false;
+    size_t class_start = 0; /* index just past "[" or "[^" */
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        char c = pat[i];
+        if (c == '\\' && i + 1 < n) {
+            char e = pat[i + 1];
+            const char *extra = NULL;
+            if (i + 4 < n && pat[i + 2] == '{' && pat[i + 4] == '}' && e == 'p')
+                extra = pat[i + 3] == 'L' ? EXTRA_L : pat[i + 3] == 'N' ? EXTRA_N : NULL;
+            if (e == 's') {
                 rc = ts_buf_append(&b, "\\p{White_Space}", 15);
-            else if (pat[i + 1] == 'S')
+            } else if (e == 'S') {
                 rc = ts_buf_append(&b, "\\P{White_Space}", 15);
-            else
+            } else if (extra) {
+                if (!in_class)
+                    rc = ts_buf_putc(&b, '[');
+                rc = rc ? rc : ts_buf_append(&b, pat + i, 5);
+                rc = rc ? rc : ts_buf_append(&b, extra, strlen(extra));
+                if (!rc && !in_class)
+                    rc = ts_buf_putc(&b, ']');
+                i += 3;
+            } else {
                 rc = ts_buf_append(&b, pat + i, 2);
+            }
             i++;
-        } else {
-            rc = ts_buf_putc(&b, pat[i]);
+            continue;
         }
-        if (rc) {
-            ts_buf_release(&b);
-            ts_err_set(err, TS_ENOMEM, "regex too long");
-            return NULL;
+        if (!in_class && c == '[') {
+            in_class = true;
+            class_start = i + 1 + (i + 1 < n && pat[i + 1] == '^');
+        } else if (in_class && c == ']' && i != class_start) {
+            in_class = false;
         }
+        rc = ts_buf_putc(&b, c);
+    }
+    if (rc) {
+        ts_buf_release(&b);
+        ts_err_set(err, TS_ENOMEM, "regex too long");
+        return NULL;
     }
     int ec;
     PCRE2_SIZE eo;

@@ -3,6 +3,7 @@
 // With --conv, writes COUNT conversations instead ({"messages": [...]}:
 // an optional system turn, then user/assistant pairs, the last answer
 // sometimes missing) made of the same kinds of text.
+// Then Unicode sweeps (see the end).
 // usage: node gen_corpus.js [--conv] [COUNT] [SEED]
 'use strict';
 const args = process.argv.slice(2);
@@ -119,6 +120,19 @@ for (let i = 0; !CONV && i < COUNT; i++) {
   if (i < 8) t = ['', ' ', '\n', 'a', '  leading', 'trailing  ', '\u0085', '<s>'][i];
   else if (r < 0.55) t = pick(gens)();
   else t = rep(2 + int(5), () => pick(gens)() + pick(['', ' ', '\n', '\n\n', '\t']));
+  out.push(JSON.stringify({ text: t }));
+}
+// Unicode sweeps (not with --conv): every 8th block of 512 code points up
+// to U+3347F, consecutive, in groups of 16 between "a" / "1" / " ", so that
+// every regex class (\p{L}, \p{N}, \s) and normalization table is asked
+// about thousands of characters the other texts never use.
+for (let base = 0; !CONV && base < 0x33480; base += 512 * 8) {
+  let t = '';
+  for (let c = base; c < base + 512; c++) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    t += String.fromCodePoint(c);
+    if (c % 16 === 15) t += pick(['a', '1', ' ', 'a1 ']);
+  }
   out.push(JSON.stringify({ text: t }));
 }
 process.stdout.write(out.join('\n') + '\n');
