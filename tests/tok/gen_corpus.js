@@ -123,10 +123,13 @@ for (let i = 0; !CONV && i < COUNT; i++) {
   out.push(JSON.stringify({ text: t }));
 }
 // Unicode sweeps (not with --conv): every 8th block of 512 code points up
-// to U+3347F, consecutive, in groups of 16 between "a" / "1" / " ", so that
+// to U+3347F and four in planes 14-16, consecutive, in groups of 16 between "a" / "1" / " ", so that
 // every regex class (\p{L}, \p{N}, \s) and normalization table is asked
 // about thousands of characters the other texts never use.
-for (let base = 0; !CONV && base < 0x33480; base += 512 * 8) {
+const sweeps = [];
+for (let base = 0; base < 0x33480; base += 512 * 8) sweeps.push(base);
+sweeps.push(0xE0000, 0xE0100, 0xF0000, 0x10FE00); // tags, variation selectors, private use
+for (const base of CONV ? [] : sweeps) {
   let t = '';
   for (let c = base; c < base + 512; c++) {
     if (c >= 0xD800 && c <= 0xDFFF) continue;
