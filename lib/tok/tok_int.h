@@ -174,6 +174,7 @@ extern const uint16_t tk_byte_char[256];
 /* Appends the byte-level mapping of s[0..n) to out. */
 int tk_bytes_to_unicode(const char *s, size_t n, ts_buf *out);
 int tk_unicode_to_byte(uint32_t cp); /* -1 when cp is not in the map */
+size_t tk_put_utf8(char *o, uint32_t cp); /* writes 1-4 bytes, returns how many */
 
 pcre2_code *tk_regex(const char *pat, size_t n, ts_err *err);
 int tk_normalize(ts_tokenizer *t, const char *s, size_t n, ts_buf *out);
