@@ -188,7 +188,7 @@ static int run_dec(const tk_dec *d, const toklist *in, toklist *o)
                 size_t at = hit ? (size_t)(hit - s) : n;
                 rc = tl_cat(o, s + j, at - j);
                 if (hit && !rc) {
-                    if (!(strip && at == 0))
+                    if (!strip) /* the reference drops every one in the first token */
                         rc = tl_cat(o, to, tolen);
                     at += d->alen;
                 }

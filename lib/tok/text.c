@@ -1,10 +1,7 @@
-/* Text helpers of the tokenizer: UTF-8, the GPT-2 byte-level map, regex
- * compilation (Oniguruma syntax of tokenizer.json -> PCRE2) and the
- * normalizers. */
+/* Text helpers of the tokenizer: UTF-8, the GPT-2 byte-level map, and
+ * regex compilation (Oniguruma syntax of tokenizer.json -> PCRE2). */
 #include <stdlib.h>
 #include <string.h>
-
-#include <utf8proc.h>
 
 #include "tok_int.h"
 
@@ -49,7 +46,7 @@ int tk_unicode_to_byte(uint32_t cp)
     return cp < 0x144 ? rev[cp] : -1;
 }
 
-static size_t put_utf8(char *o, uint32_t cp)
+size_t tk_put_utf8(char *o, uint32_t cp)
 {
     if (cp < 0x80) {
         o[0] = (char)cp;
@@ -79,7 +76,7 @@ int tk_bytes_to_unicode(const char *s, size_t n, ts_buf *out)
         return TS_ENOMEM;
     char *o = out->data + out->len;
     for (size_t i = 0; i < n; i++)
-        o += put_utf8(o, tk_byte_char[(uint8_t)s[i]]);
+        o += tk_put_utf8(o, tk_byte_char[(uint8_t)s[i]]);
     out->len = (size_t)(o - out->data);
     return 0;
 }
@@ -139,31 +136,64 @@ size_t tk_utf8_valid(const char *s, size_t n)
     return n;
 }
 
-/* tokenizer.json regexes are Oniguruma's: there \s is Unicode White_Space
- * (which includes U+0085), while PCRE2's UCP \s is Z + \t\n\v\f\r. Spell
- * \s and \S as the property so both engines split alike. */
+/* Letters and numbers that Unicode 15.0 and 16.0 added: Oniguruma in the
+ * reference knows them, PCRE2 10.42 (Unicode 14) does not. Found by asking
+ * the reference about every code point that Node's newer tables call L or
+ * N and PCRE2 does not (docs/tokenize.md says how). Harmless with a newer
+ * PCRE2. */
+static const char EXTRA_L[] =
+    "\\x{1c89}-\\x{1c8a}\\x{a7cb}-\\x{a7cd}\\x{a7da}-\\x{a7dc}\\x{105c0}-\\x{105f3}\\x{10d4a}-\\x{10d65}\\x{10d6f}-\\x{10d85}\\x{10ec2}-\\x{10ec4}\\x{1123f}-\\x{11240}\\x{11380}-\\x{11389}\\x{1138b}\\x{1138e}\\x{11390}-\\x{113b5}\\x{113b7}\\x{113d1}\\x{113d3}\\x{11bc0}-\\x{11be0}\\x{11f02}\\x{11f04}-\\x{11f10}\\x{11f12}-\\x{11f33}\\x{1342f}\\x{13441}-\\x{13446}\\x{13460}-\\x{143fa}\\x{16100}-\\x{1611d}\\x{16d40}-\\x{16d6c}\\x{18cff}\\x{1b132}\\x{1b155}\\x{1df25}-\\x{1df2a}\\x{1e030}-\\x{1e06d}\\x{1e4d0}-\\x{1e4eb}\\x{1e5d0}-\\x{1e5ed}\\x{1e5f0}\\x{2b739}\\x{2ebf0}-\\x{2ee5d}\\x{31350}-\\x{323af}";
+static const char EXTRA_N[] = "\\x{10d40}-\\x{10d49}\\x{116d0}-\\x{116e3}\\x{11bf0}-\\x{11bf9}\\x{11f50}-\\x{11f59}\\x{16130}-\\x{16139}\\x{16d70}-\\x{16d79}\\x{1ccf0}-\\x{1ccf9}\\x{1d2c0}-\\x{1d2d3}\\x{1e4f0}-\\x{1e4f9}\\x{1e5f1}-\\x{1e5fa}";
+
+/* tokenizer.json regexes are Oniguruma's. Two differences matter: there
+ * \s is Unicode White_Space (with U+0085), while PCRE2's UCP \s is Z plus
+ * \t\n\v\f\r; and the Unicode versions differ. So \s and \S are spelled
+ * as the property, and \p{L} / \p{N} get the newer letters and numbers
+ * (inside a class as more members, outside as a class of their own). */
 pcre2_code *tk_regex(const char *pat, size_t n, ts_err *err)
 {
     ts_buf b;
     ts_buf_init(&b, 1u << 20);
-    for (size_t i = 0; i < n; i++) {
-        int rc = 0;
-        if (pat[i] == '\\' && i + 1 < n) {
-            if (pat[i + 1] == 's')
+    bool in_class = false;
+    size_t class_start = 0; /* index just past "[" or "[^" */
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        char c = pat[i];
+        if (c == '\\' && i + 1 < n) {
+            char e = pat[i + 1];
+            const char *extra = NULL;
+            if (i + 4 < n && pat[i + 2] == '{' && pat[i + 4] == '}' && e == 'p')
+                extra = pat[i + 3] == 'L' ? EXTRA_L : pat[i + 3] == 'N' ? EXTRA_N : NULL;
+            if (e == 's') {
                 rc = ts_buf_append(&b, "\\p{White_Space}", 15);
-            else if (pat[i + 1] == 'S')
+            } else if (e == 'S') {
                 rc = ts_buf_append(&b, "\\P{White_Space}", 15);
-            else
+            } else if (extra) {
+                if (!in_class)
+                    rc = ts_buf_putc(&b, '[');
+                rc = rc ? rc : ts_buf_append(&b, pat + i, 5);
+                rc = rc ? rc : ts_buf_append(&b, extra, strlen(extra));
+                if (!rc && !in_class)
+                    rc = ts_buf_putc(&b, ']');
+                i += 3;
+            } else {
                 rc = ts_buf_append(&b, pat + i, 2);
+            }
             i++;
-        } else {
-            rc = ts_buf_putc(&b, pat[i]);
+            continue;
         }
-        if (rc) {
-            ts_buf_release(&b);
-            ts_err_set(err, TS_ENOMEM, "regex too long");
-            return NULL;
+        if (!in_class && c == '[') {
+            in_class = true;
+            class_start = i + 1 + (i + 1 < n && pat[i + 1] == '^');
+        } else if (in_class && c == ']' && i != class_start) {
+            in_class = false;
         }
+        rc = ts_buf_putc(&b, c);
+    }
+    if (rc) {
+        ts_buf_release(&b);
+        ts_err_set(err, TS_ENOMEM, "regex too long");
+        return NULL;
     }
     int ec;
     PCRE2_SIZE eo;
@@ -177,153 +207,4 @@ pcre2_code *tk_regex(const char *pat, size_t n, ts_err *err)
     }
     pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter when JIT is missing */
     return re;
-}
-
-/* --- normalizers -------------------------------------------------------- */
-
-/* memmem without _GNU_SOURCE. */
-const char *tk_find(const char *h, size_t hn, const char *nd, size_t nn)
-{
-    if (!nn || nn > hn)
-        return nn ? NULL : h;
-    const char *end = h + (hn - nn) + 1;
-    for (const char *p = h; p < end;) {
-        p = memchr(p, nd[0], (size_t)(end - p));
-        if (!p)
-            return NULL;
-        if (!memcmp(p, nd, nn))
-            return p;
-        p++;
-    }
-    return NULL;
-}
-
-bool tk_is_ws(uint32_t c)
-{
-    return (c >= 9 && c <= 13) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
-           c == 0x3000;
-}
-
-static int norm_one(ts_tokenizer *t, const tk_norm *nm, const char *s, size_t n, ts_buf *out)
-{
-    switch (nm->kind) {
-    case TK_N_NFC:
-    case TK_N_NFD:
-    case TK_N_NFKC:
-    case TK_N_NFKD: {
-        int opt = UTF8PROC_STABLE;
-        opt |= nm->kind == TK_N_NFC || nm->kind == TK_N_NFKC ? UTF8PROC_COMPOSE : UTF8PROC_DECOMPOSE;
-        if (nm->kind == TK_N_NFKC || nm->kind == TK_N_NFKD)
-            opt |= UTF8PROC_COMPAT;
-        utf8proc_uint8_t *dst = NULL;
-        utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &dst,
-                                          (utf8proc_option_t)opt);
-        if (r < 0) {
-            free(dst);
-            return r == UTF8PROC_ERROR_NOMEM ? TS_ENOMEM : TS_EUTF8;
-        }
-        int rc = ts_buf_append(out, dst, (size_t)r);
-        free(dst);
-        return rc;
-    }
-    case TK_N_LOWER:
-        for (size_t i = 0; i < n;) {
-            uint32_t c = tk_utf8_next(s, n, &i);
-            char o[8];
-            size_t k;
-            if (c == 0x130) { /* İ lowercases to i + combining dot, as Rust does */
-                k = put_utf8(o, 'i');
-                k += put_utf8(o + k, 0x307);
-            } else {
-                k = put_utf8(o, (uint32_t)utf8proc_tolower((utf8proc_int32_t)c));
-            }
-            if (ts_buf_append(out, o, k))
-                return TS_ENOMEM;
-        }
-        return 0;
-    case TK_N_PREPEND:
-        if (n && ts_buf_append(out, nm->a, nm->alen))
-            return TS_ENOMEM;
-        return ts_buf_append(out, s, n);
-    case TK_N_STRIP: {
-        size_t a = 0, z = n;
-        if (nm->left)
-            while (a < z) {
-                size_t j = a;
-                if (!tk_is_ws(tk_utf8_next(s, z, &j)))
-                    break;
-                a = j;
-            }
-        if (nm->right)
-            while (z > a) {
-                size_t j = z - 1;
-                while (j > a && ((uint8_t)s[j] & 0xC0) == 0x80)
-                    j--;
-                size_t k = j;
-                if (!tk_is_ws(tk_utf8_next(s, z, &k)))
-                    break;
-                z = j;
-            }
-        return ts_buf_append(out, s + a, z - a);
-    }
-    case TK_N_REPLACE: {
-        size_t i = 0;
-        if (nm->re) {
-            while (i <= n) {
-                int rc = pcre2_match(nm->re, (PCRE2_SPTR)s, n, i, PCRE2_NO_UTF_CHECK, t->md, NULL);
-                if (rc < 0)
-                    break;
-                PCRE2_SIZE *ov = pcre2_get_ovector_pointer(t->md);
-                if (ov[1] == ov[0]) { /* empty match: move on one character */
-                    if (ov[0] >= n)
-                        break;
-                    size_t j = ov[0];
-                    tk_utf8_next(s, n, &j);
-                    if (ts_buf_append(out, s + i, j - i))
-                        return TS_ENOMEM;
-                    i = j;
-                    continue;
-                }
-                if (ts_buf_append(out, s + i, ov[0] - i) || ts_buf_append(out, nm->b, nm->blen))
-                    return TS_ENOMEM;
-                i = ov[1];
-            }
-        } else if (nm->alen) {
-            for (;;) {
-                const char *hit = tk_find(s + i, n - i, nm->a, nm->alen);
-                if (!hit)
-                    break;
-                size_t at = (size_t)(hit - s);
-                if (ts_buf_append(out, s + i, at - i) || ts_buf_append(out, nm->b, nm->blen))
-                    return TS_ENOMEM;
-                i = at + nm->alen;
-            }
-        }
-        return i < n ? ts_buf_append(out, s + i, n - i) : 0;
-    }
-    }
-    return TS_EINVAL;
-}
-
-int tk_normalize(ts_tokenizer *t, const char *s, size_t n, ts_buf *out)
-{
-    /* Each step reads the previous step's text: ping-pong between out and
-     * a scratch buffer, ending in out. */
-    out->len = 0;
-    if (!t->nnorm)
-        return ts_buf_append(out, s, n);
-    ts_buf *tmp = &t->mbuf;
-    const char *src = s;
-    size_t sn = n;
-    for (size_t k = 0; k < t->nnorm; k++) {
-        ts_buf *dst = ((t->nnorm - k) & 1) ? out : tmp;
-        dst->len = 0;
-        int rc = norm_one(t, &t->norm[k], src, sn, dst);
-        if (rc)
-            return rc;
-        src = dst->data ? dst->data : "";
-        sn = dst->len;
-    }
-    return 0;
 }

@@ -174,6 +174,7 @@ extern const uint16_t tk_byte_char[256];
 /* Appends the byte-level mapping of s[0..n) to out. */
 int tk_bytes_to_unicode(const char *s, size_t n, ts_buf *out);
 int tk_unicode_to_byte(uint32_t cp); /* -1 when cp is not in the map */
+size_t tk_put_utf8(char *o, uint32_t cp); /* writes 1-4 bytes, returns how many */
 
 pcre2_code *tk_regex(const char *pat, size_t n, ts_err *err);
 int tk_normalize(ts_tokenizer *t, const char *s, size_t n, ts_buf *out);
@@ -197,6 +198,8 @@ void tk_trie_free(tk_trie *tr);
  * here unless the cut is sound and pays: no ignore_merges, no byte-level
  * or Metaspace split, U+2581 in the vocabulary). */
 int tk_meta_split_init(ts_tokenizer *t);
+/* id -> text tables and bmp_id, once every string is in its final place. */
+int tk_build_id_table(ts_tokenizer *t);
 int tk_load_pipeline(ts_tokenizer *t, const void *root, ts_err *err);
 const char *tk_find(const char *h, size_t hn, const char *nd, size_t nn);
 bool tk_is_ws(uint32_t c); /* Unicode White_Space */

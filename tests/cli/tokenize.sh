@@ -15,6 +15,7 @@ assert all(r["num_tokens"] == len(r["input_ids"]) for r in out)
 assert out[0]["source"] == "fx" and out[2]["meta"] == {"k": 1}   # other fields kept
 PY
 [ "$(json_get "$T/s.json" "d['read'], d['written'], d['rejected'], d['tokenize']")" = "4 3 1 {'texts': 3, 'tokens': 10}" ] || fail "stats $(cat "$T/s.json")"
+ts validate -q "$T/o.jsonl" || fail "tokenize output does not validate"
 
 # without --ids: counts only; a folder holding tokenizer.json works too
 mkdir "$T/model" && cp "$TJ" "$T/model/tokenizer.json"
@@ -26,6 +27,24 @@ grep -q input_ids "$T/out" && fail "input_ids without --ids"
 run ts tokenize --tokenizer "$TJ" "$IN" -o "$T/f.jsonl"; expect_rc 1
 expect_err_has 'texts.jsonl:4'
 expect_err_has 'record has no "text" string'
+
+# conversations: rendered with the chat template first. The fixture folder
+# has no tokenizer_config.json, so without --template they are rejected
+# with the reason; with a built-in they are counted (pairs: both sides).
+printf '%s\n' '{"id":"c1","messages":[{"role":"user","content":"lower"},{"role":"assistant","content":"low"}]}' \
+  '{"id":"p1","prompt":[{"role":"user","content":"low"}],"chosen":[{"role":"assistant","content":"lower"}],"rejected":[{"role":"assistant","content":"lowest"}]}' > "$T/conv.jsonl"
+run ts tokenize --tokenizer "$TJ" "$T/conv.jsonl" -o "$T/c.jsonl"; expect_rc 1
+expect_err_has "no chat template: no $F/tok/tokenizer_config.json (pass --template PATH|NAME)"
+run ts tokenize -q --tokenizer "$TJ" --template chatml --ids "$T/conv.jsonl"; expect_rc 0
+python3 - "$T/out" <<'PY' || fail "conversations: $(cat "$T/out")"
+import json, sys
+c, p = [json.loads(l) for l in open(sys.argv[1])]
+assert c["num_tokens"] == len(c["input_ids"]) > 5, c
+assert p["num_tokens_chosen"] == len(p["input_ids_chosen"]) and p["num_tokens_rejected"] == len(p["input_ids_rejected"]), p
+assert p["input_ids_rejected"] != p["input_ids_chosen"], p
+PY
+ts tokenize -q --tokenizer "$TJ" --template chatml "$T/conv.jsonl" | ts validate -q || fail "conversation output does not validate"
+run ts tokenize -q --tokenizer "$TJ" --template no-such-template "$T/conv.jsonl"; expect_rc 2
 
 # usage and I/O errors
 run ts tokenize "$IN"; expect_rc 2

@@ -12,8 +12,8 @@ const corpus = rd(corpusF).map((r) => r.text);
 const ref = rd(refF);
 const ours = rd(idsF);
 const dec = rd(decF);
-const show = (s) => JSON.stringify(s.length > 300 ? s.slice(0, 300) + '…' : s);
-let bad = 0, badDec = 0, badRt = 0, tokens = 0;
+const show = (s) => (typeof s === 'string' ? JSON.stringify(s.length > 300 ? s.slice(0, 300) + '…' : s) : '(missing)');
+let bad = 0, badDec = 0, badRt = 0, rtSkipped = 0, tokens = 0;
 if (ours.length !== corpus.length) console.log(`${name}: ${ours.length} outputs for ${corpus.length} texts`);
 for (let i = 0; i < corpus.length; i++) {
   const a = ref[i].ids, b = (ours[i] && ours[i].input_ids) || [];
@@ -30,6 +30,9 @@ for (let i = 0; i < corpus.length; i++) {
   }
   if (roundtrip) {
     const want = roundtrip === 'nfc' ? corpus[i].normalize('NFC') : corpus[i];
+    // Node's NFC tables are newer than the reference's: where the reference
+    // itself does not give Node's NFC back, the text says nothing here.
+    if (roundtrip === 'nfc' && ref[i].dec !== want) { rtSkipped++; continue; }
     if (!dec[i] || dec[i].dec !== want)
       if (++badRt <= 3) console.log(`${name} round-trip mismatch #${i}: text ${show(want)}\n  decoded ${show(dec[i] ? dec[i].dec : '(missing)')}`);
   }
@@ -37,4 +40,6 @@ for (let i = 0; i < corpus.length; i++) {
 const n = corpus.length;
 console.log(`${bad || ours.length !== n ? 'FAIL' : 'PASS'} ${name} ids: ${n - bad}/${n} texts identical (${tokens} tokens)`);
 console.log(`${badDec ? 'FAIL' : 'PASS'} ${name} decode: ${n - badDec}/${n} decodes identical`);
-if (roundtrip) console.log(`${badRt ? 'FAIL' : 'PASS'} ${name} round trip (${roundtrip}): ${n - badRt}/${n} texts decode back`);
+if (roundtrip)
+  console.log(`${badRt ? 'FAIL' : 'PASS'} ${name} round trip (${roundtrip}): ${n - badRt - rtSkipped}/${n - rtSkipped} texts decode back` +
+    (rtSkipped ? ` (${rtSkipped} left out: Node's NFC differs from the reference's)` : ''));

