@@ -7,9 +7,6 @@ BUILD    := build-fuzz
 FUZZ_SECONDS ?= 30
 INSTR    := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 SAN      := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-CFLAGS   := -std=c11 -g -O1 $(SAN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude \
-            $(shell pkg-config --cflags zlib libzstd snappy liblz4 libexttextcat yaml-0.1 libutf8proc libpcre2-8)
-LIBS     := $(shell pkg-config --libs zlib libzstd snappy liblz4 libexttextcat yaml-0.1 libutf8proc libpcre2-8 libcurl sqlite3) -lm
 include lib/sources.mk
 DEFS     := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude
 CFLAGS   := -std=c11 -g -O1 $(DEFS) $(shell pkg-config --cflags $(LIB_PKGS))
