@@ -65,16 +65,23 @@ check: deps
 test: check
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/llm_test_server
 	@sh examples/demo.sh $(BUILD)/tuneset
 
 bench: deps
 	@sh scripts/deps.sh bench
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/llm_test_server
 	@sh bench/run.sh
 	@sh bench/run_import.sh
 	@sh bench/run_parquet.sh
 	@sh bench/run_dedup.sh
+	@sh bench/run_tok.sh
+	@sh bench/run_template.sh
+	@sh bench/run_export.sh
+	@sh bench/run_llm.sh
+	@sh bench/run_feedback.sh
+	@sh bench/run_rouge.sh
+	@sh bench/run_votes.sh
 
 # The whole test suite under AddressSanitizer and UBSan, in its own tree.
 asan:
