@@ -343,13 +343,17 @@ int cli_write_file(const char *cmd, const char *what, const char *path, const ts
 
 static int write_stats(cli_run *r, double secs)
 {
-    ts_buf b;
+    ts_buf b, extra;
     ts_buf_init(&b, 0);
-    char extra[512];
-    snprintf(extra, sizeof extra, "\"command\":\"%s\",\"bytes_in\":%llu,\"seconds\":%.3f%s%s", r->cmd,
-             (unsigned long long)r->st.bytes_in, secs, r->extra_stats ? "," : "",
-             r->extra_stats ? r->extra_stats : "");
-    int rc = ts_stats_to_json(&r->st, &b, extra);
+    ts_buf_init(&extra, 0);
+    /* Commands' own members (an LLM usage breakdown, per-rule tables) have
+     * no size bound, so they go through a growing buffer, never a fixed one. */
+    int rc = ts_buf_printf(&extra, "\"command\":\"%s\",\"bytes_in\":%llu,\"seconds\":%.3f%s%s", r->cmd,
+                           (unsigned long long)r->st.bytes_in, secs, r->extra_stats ? "," : "",
+                           r->extra_stats ? r->extra_stats : "");
+    if (!rc)
+        rc = ts_stats_to_json(&r->st, &b, extra.data);
+    ts_buf_release(&extra);
     if (!rc)
         rc = ts_buf_putc(&b, '\n');
     if (rc)
