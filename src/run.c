@@ -345,11 +345,16 @@ static int write_stats(cli_run *r, double secs)
 {
     ts_buf b;
     ts_buf_init(&b, 0);
-    char extra[512];
-    snprintf(extra, sizeof extra, "\"command\":\"%s\",\"bytes_in\":%llu,\"seconds\":%.3f%s%s", r->cmd,
-             (unsigned long long)r->st.bytes_in, secs, r->extra_stats ? "," : "",
-             r->extra_stats ? r->extra_stats : "");
-    int rc = ts_stats_to_json(&r->st, &b, extra);
+    /* Sized to fit: a command's extra stats (two LLM clients' objects in
+     * gen simulate) outgrow any fixed buffer, and a cut one is bad JSON. */
+    ts_buf extra;
+    ts_buf_init(&extra, 0);
+    int rc = ts_buf_printf(&extra, "\"command\":\"%s\",\"bytes_in\":%llu,\"seconds\":%.3f%s%s", r->cmd,
+                           (unsigned long long)r->st.bytes_in, secs, r->extra_stats ? "," : "",
+                           r->extra_stats ? r->extra_stats : "");
+    if (!rc)
+        rc = ts_stats_to_json(&r->st, &b, extra.data);
+    ts_buf_release(&extra);
     if (!rc)
         rc = ts_buf_putc(&b, '\n');
     if (rc)
