@@ -170,6 +170,31 @@ gen "$T/e.jsonl" -o "$T/e2.jsonl" --endpoint "http://127.0.0.1:$PC" --cache "$T/
 [ $RC -eq 0 ] && [ "$(requests $PC)" -eq 0 ] && cmp -s "$T/e.jsonl.out" "$T/e2.jsonl" \
   && ok "cache hit across endpoints: a third server gets no request" || bad cache_across "rc $RC $(requests $PC)"
 
+# --- 256 in flight: nothing stalls ------------------------------------------
+# Regression: the server on libmicrohttpd's epoll mode left groups of
+# keep-alive connections unread (about one run in two of 5,000 requests),
+# each waiting for the client's timeout. Three runs without latency and one
+# through suspend/resume (5 ms); one attempt each, so any stall fails.
+python3 -c "
+import json
+for i in range(5000): print(json.dumps({'id': 'c/%d' % i, 'prompt': 'concurrency %d' % i}))" > "$T/c.jsonl"
+start conc "$F/rules.jsonl"
+PCC=$PORT
+start concl "$F/rules.jsonl" --latency-ms 5
+PCL=$PORT
+conc_bad=
+for round in 1 2 3 4; do
+  p=$PCC
+  [ $round = 4 ] && p=$PCL
+  gen "$T/c.jsonl" -o "$T/c.out" --endpoint "http://127.0.0.1:$p" --concurrency 256 --timeout 5 --max-attempts 1 \
+    --stats "$T/c.stats" -q
+  r=$(jget "$T/c.stats" "d['written'], d['llm']['requests'], d['llm']['retries'], d['llm']['failed']")
+  [ $RC -eq 0 ] && [ "$r" = "5000 5000 0 0" ] || conc_bad="$conc_bad round $round: rc $RC written/requests/retries/failed $r;"
+done
+[ -z "$conc_bad" ] && [ "$(requests $PCC)" -eq 15000 ] && [ "$(requests $PCL)" -eq 5000 ] \
+  && ok "5,000 requests at concurrency 256, x4 (one with 5 ms latency): all answered, no retry, no timeout" \
+  || bad concurrency "$conc_bad server counts $(requests $PCC) $(requests $PCL)"
+
 # --- SIGKILL halfway, then resume: same bytes, nothing completed re-sent -----
 python3 -c "
 import json
