@@ -43,23 +43,11 @@ static int export_one(cli_run *r, ts_json *rec, void *ctx)
         run_drop(r, "kind_mismatch");
         return 0;
     }
-    ts_len_opts lo = x->lo;
-    if (x->tpl && kind == TS_REC_SFT && !x->overhead_given) {
-        ts_err e = TS_ERR_INIT;
-        if (export_calibrate(x->tok, x->tpl, &x->text, rec, &lo, &e))
-            return run_reject_here(r, "%s", e.msg[0] ? e.msg : "the template failed");
-    }
     ts_len_result lr;
-    if (ts_len_apply(&lo, rec, &r->arena, &lr))
-        return run_fail(r, EXIT_IO, "out of memory");
-    if (!lr.n) {
-        run_drop(r, lr.drop_rule);
-        return 0;
-    }
-    if (lr.truncated)
-        ts_stats_step(&r->st, lr.split ? "length_split_tail_dropped" : "length_truncated");
-    if (lr.split)
-        ts_stats_step(&r->st, "length_split");
+    int fit_rc;
+    if (!export_fit(r, x->tok, x->tpl, &x->text, x->lo, x->tpl && kind == TS_REC_SFT && !x->overhead_given, rec,
+                    &lr, &fit_rc))
+        return fit_rc;
     size_t emitted = 0;
     const char *rule = NULL;
     for (size_t i = 0; i < lr.n; i++) {

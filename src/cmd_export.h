@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "cli.h"
 #include "tuneset/export.h"
 
 /* tuneset export tokenized ... (argv[0] is "export", argv[1] "tokenized"). */
@@ -21,5 +22,13 @@ struct ts_template;
  * template's error (TS_ETEMPLATE with err set). */
 int export_calibrate(struct ts_tokenizer *tok, const struct ts_template *tpl, ts_buf *scratch, const ts_json *rec,
                      ts_len_opts *lo, ts_err *err);
+
+/* Length control for one record, the same for every target: calibrates the
+ * per-message overhead on the template's render when `calibrate`, applies
+ * lo, counts the truncate/split steps. true: lr holds the pieces to write.
+ * false: the record is settled (dropped by rule, rejected, or the run
+ * failed) and *rc is what the record callback returns. */
+bool export_fit(cli_run *r, struct ts_tokenizer *tok, const struct ts_template *tpl, ts_buf *scratch,
+                ts_len_opts lo, bool calibrate, const ts_json *rec, ts_len_result *lr, int *rc);
 
 #endif

@@ -54,6 +54,32 @@ int export_calibrate(ts_tokenizer *tok, const ts_template *tpl, ts_buf *scratch,
     return 0;
 }
 
+bool export_fit(cli_run *r, ts_tokenizer *tok, const ts_template *tpl, ts_buf *scratch, ts_len_opts lo,
+                bool calibrate, const ts_json *rec, ts_len_result *lr, int *rc)
+{
+    *rc = 0;
+    if (calibrate) {
+        ts_err e = TS_ERR_INIT;
+        if (export_calibrate(tok, tpl, scratch, rec, &lo, &e)) {
+            *rc = run_reject_here(r, "%s", e.msg[0] ? e.msg : "the template failed");
+            return false;
+        }
+    }
+    if (ts_len_apply(&lo, rec, &r->arena, lr)) {
+        *rc = run_fail(r, EXIT_IO, "out of memory");
+        return false;
+    }
+    if (!lr->n) {
+        run_drop(r, lr->drop_rule);
+        return false;
+    }
+    if (lr->truncated)
+        ts_stats_step(&r->st, lr->split ? "length_split_tail_dropped" : "length_truncated");
+    if (lr->split)
+        ts_stats_step(&r->st, "length_split");
+    return true;
+}
+
 static int emit_row(cli_run *r, tok_ctx *x, ts_json *row, bool counts_record)
 {
     int rc = run_emit(r, row);
@@ -169,23 +195,11 @@ static int on_record(cli_run *r, ts_json *rec, void *ctx)
      * tokens + a per-message overhead, either --turn-overhead or measured
      * on this record's render ((rendered - content) / messages, rounded
      * up). The rendered length is checked again after. */
-    ts_len_opts lo = x->lo;
-    if (kind == TS_REC_SFT && lo.mode != TS_LEN_DROP && !x->overhead_given) {
-        ts_err e = TS_ERR_INIT;
-        if (export_calibrate(x->tok, x->tpl, &x->text, rec, &lo, &e))
-            return run_reject_here(r, "%s", e.msg[0] ? e.msg : "the template failed");
-    }
     ts_len_result lr;
-    if (ts_len_apply(&lo, rec, &r->arena, &lr))
-        return run_fail(r, EXIT_IO, "out of memory");
-    if (!lr.n) {
-        run_drop(r, lr.drop_rule);
-        return 0;
-    }
-    if (lr.truncated)
-        ts_stats_step(&r->st, lr.split ? "length_split_tail_dropped" : "length_truncated");
-    if (lr.split)
-        ts_stats_step(&r->st, "length_split");
+    int fit_rc;
+    if (!export_fit(r, x->tok, x->tpl, &x->text, x->lo, kind == TS_REC_SFT && x->lo.mode != TS_LEN_DROP && !x->overhead_given,
+                    rec, &lr, &fit_rc))
+        return fit_rc;
     size_t done = 0;
     const char *rule = NULL;
     uint64_t before = r->st.written;
