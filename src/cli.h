@@ -118,6 +118,10 @@ int run_fail(cli_run *r, int code, const char *msg);
 /* The same with an error's text and position, after an optional prefix
  * ("--report"). */
 int run_fail_err(cli_run *r, int code, const char *prefix, const ts_err *e);
+/* Writes rec as one JSON line to a second output of the command (`what`
+ * names it in errors, e.g. "--pairs"); line is the caller's scratch.
+ * 0, or the run fails with EXIT_IO and that code is returned. */
+int run_side_write(cli_run *r, ts_out *out, ts_buf *line, const ts_json *rec, const char *what);
 /* Handles a bad record: counts it, writes it to --rejects, and in fail
  * mode reports it and stops the run. raw may be NULL (the stream's raw). */
 int run_reject(cli_run *r, const ts_err *e, const char *raw, size_t rawlen);

@@ -54,13 +54,9 @@ static int flush(cli_run *r, fb_ctx *x)
         }
         if (res.pair_drop)
             count_pair_drop(x, res.pair_drop);
-        for (size_t i = 0; x->pairs && i < res.n_pairs; i++) {
-            x->line.len = 0;
-            if (ts_json_write(&x->line, res.pairs[i]) || ts_buf_putc(&x->line, '\n'))
-                return run_fail(r, EXIT_IO, "cannot encode a pair");
-            if (ts_out_write(x->pairs, x->line.data, x->line.len, &e))
-                return run_fail_err(r, EXIT_IO, "--pairs", &e);
-        }
+        for (size_t i = 0; x->pairs && i < res.n_pairs; i++)
+            if ((rc = run_side_write(r, x->pairs, &x->line, res.pairs[i], "--pairs")))
+                return rc;
     }
     return rc ? run_fail_err(r, EXIT_IO, NULL, &e) : 0;
 }

@@ -157,6 +157,17 @@ int run_emit(cli_run *r, const ts_json *rec)
     return 0;
 }
 
+int run_side_write(cli_run *r, ts_out *out, ts_buf *line, const ts_json *rec, const char *what)
+{
+    ts_err e = TS_ERR_INIT;
+    line->len = 0;
+    if (ts_json_write(line, rec) || ts_buf_putc(line, '\n'))
+        return run_fail(r, EXIT_IO, "cannot encode a record");
+    if (ts_out_write(out, line->data, line->len, &e))
+        return run_fail_err(r, EXIT_IO, what, &e);
+    return 0;
+}
+
 void run_drop(cli_run *r, const char *rule) { ts_stats_drop(&r->st, rule); }
 
 static bool valid_utf8(const char *p, size_t n)
