@@ -106,6 +106,50 @@ int ts_json_write_string(ts_buf *out, const char *s, size_t n);
  * instead); or TS_ENOMEM. */
 int ts_json_compact(ts_buf *out, const char *text, size_t n);
 
+/* --- picking: validate, compact and read a few values, without a tree --- */
+
+/* A command that reads two or three fields of each record and passes the
+ * record on unchanged (dedup) need not build its tree. The picking scanner
+ * makes one pass over the text that (1) accepts exactly what the parser
+ * accepts, failing with the parser's own error; (2) appends the bytes
+ * ts_json_write would write for the parsed value; (3) decodes the values
+ * of chosen keys: "top" keys of the root object, and "inner" keys of the
+ * objects one level inside a picked top value (the members of
+ * meta = {...}, or of each element object of messages = [{...}, ...]).
+ * Only a key's first occurrence in an object is picked, as ts_json_get
+ * finds it. */
+typedef struct ts_json_pick ts_json_pick;
+
+typedef struct ts_json_hit {
+    size_t off, len;     /* strings (decoded) and numbers (their text):
+                            bytes [off, off+len) of ts_json_pick_text();
+                            picked top arrays/objects: len = elements/members */
+    uint32_t item;       /* inner hits: index of the element / member of the
+                            top value they were found in */
+    uint32_t first, end; /* top arrays/objects: their inner hits are
+                            hits[first, end), in document order */
+    uint8_t key;         /* index in the top or inner key list */
+    uint8_t type;        /* ts_json_type; inner containers are not looked into */
+    bool top;
+} ts_json_hit;
+
+/* top and inner: NULL-terminated key lists (NULL = none), at most 32 keys
+ * each, each at most 255 bytes; they are borrowed. NULL on ENOMEM or a
+ * list too long. */
+ts_json_pick *ts_json_pick_new(const char *const *top, const char *const *inner, const ts_json_opts *opts);
+/* Scans one JSON value text[0..n) (whitespace around it allowed); on
+ * success appends its compact form to out and replaces the hits. On
+ * failure appends nothing, leaves no hits and fills err exactly as
+ * ts_json_parser_parse would (byte = offset in text). */
+int ts_json_pick_scan(ts_json_pick *k, const char *text, size_t n, ts_buf *out, ts_err *err);
+/* The hits of the last scan, in document order. */
+const ts_json_hit *ts_json_pick_hits(const ts_json_pick *k, size_t *n);
+/* The hit of top key number key (index in the top list), or NULL. */
+const ts_json_hit *ts_json_pick_top(const ts_json_pick *k, unsigned key);
+/* The buffer hits' off/len point into; valid until the next scan. */
+const char *ts_json_pick_text(const ts_json_pick *k);
+void ts_json_pick_free(ts_json_pick *k);
+
 /* --- building ----------------------------------------------------------- */
 
 /* Builds a tree in an arena with begin/end calls, the way a writer emits
