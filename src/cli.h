@@ -109,8 +109,18 @@ typedef int (*cli_record_fn)(cli_run *r, ts_json *rec, void *ctx);
 int run_begin(cli_run *r, const char *cmd, cli_common *c, const char *out_path);
 /* Streams every record of every path through fn. */
 int run_inputs(cli_run *r, char **paths, int n, cli_record_fn fn, void *ctx);
+/* As run_inputs, but JSON records come to raw as their text, unparsed
+ * (the command scans them itself, e.g. with ts_json_pick; a record it
+ * finds bad it rejects with run_reject after ts_stream_locate(r->cur, e));
+ * Parquet rows still come to fn as trees. */
+typedef int (*cli_raw_fn)(cli_run *r, const char *text, size_t len, void *ctx);
+int run_inputs_raw(cli_run *r, char **paths, int n, cli_record_fn fn, cli_raw_fn raw, void *ctx);
 /* Writes rec to the output as one JSON line and counts it written. */
 int run_emit(cli_run *r, const ts_json *rec);
+/* The command appended one record's compact JSON to r->line itself (JSON
+ * Lines output only, not Parquet): ends the line, counts and writes it as
+ * run_emit does. */
+int run_emit_line(cli_run *r);
 void run_drop(cli_run *r, const char *rule);
 /* Ends the run: prints "tuneset CMD: msg", sets the exit code, stops
  * reading. Returns code, so callers can `return run_fail(...)`. */

@@ -12,6 +12,7 @@
 typedef struct {
     ts_dedup *d;
     ts_dedup_opts o;
+    ts_json_pick *pick;
     ts_out *clusters;
     ts_buf cl;       /* pending cluster lines */
     ts_buf store;    /* keep=longest|score: every record, encoded */
@@ -59,41 +60,51 @@ static int removed(cli_run *r, dedup_ctx *x, uint64_t i, const ts_dedup_verdict 
     return 0;
 }
 
-/* The record just read, compacted from its input text (ts_json_compact):
- * the bytes ts_json_write would give, without walking the tree. Falls
- * back to writing the tree. */
-static int put_record(ts_buf *b, const cli_run *r, const ts_json *rec)
+static int hold(dedup_ctx *x)
 {
-    size_t n = 0;
-    const char *raw = r->cur ? ts_stream_raw(r->cur, &n) : NULL;
-    int rc = raw ? ts_json_compact(b, raw, n) : TS_EINVAL;
-    return rc == TS_EINVAL ? ts_json_write(b, rec) : rc;
-}
-
-/* A kept record goes out unmodified: as run_emit would write it, but from
- * its input text (the tree walk was a fifth of exact dedup's time). */
-enum { EMIT_BLOCK = 1 << 20 }; /* as run.c: about 1 MiB per write */
-
-static int emit_kept(cli_run *r, const ts_json *rec)
-{
-    if (!r->out || r->pq)
-        return run_emit(r, rec);
-    size_t mark = r->line.len;
-    if (put_record(&r->line, r, rec) || ts_buf_putc(&r->line, '\n')) {
-        r->line.len = mark;
-        return run_fail(r, EXIT_IO, "out of memory");
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 4096;
+        size_t *e = realloc(x->ends, cap * sizeof *e);
+        if (!e)
+            return TS_ENOMEM;
+        x->ends = e;
+        x->cap = cap;
     }
-    r->st.written++;
-    if (r->line.len >= EMIT_BLOCK) {
-        ts_err e = TS_ERR_INIT;
-        int rc = ts_out_write(r->out, r->line.data, r->line.len, &e);
-        r->line.len = 0;
-        if (rc)
-            return run_fail_err(r, EXIT_IO, NULL, &e);
-    }
+    x->ends[x->n++] = x->store.len;
     return 0;
 }
 
+/* A JSON record as its text: scanned once (ts_json_pick), which checks it,
+ * writes its compact form straight into the output (or the held records)
+ * and finds the fields dedup reads; no tree is built. */
+static int on_text(cli_run *r, const char *text, size_t len, void *ctx)
+{
+    dedup_ctx *x = ctx;
+    bool held = x->o.keep != TS_DEDUP_KEEP_FIRST;
+    ts_buf *b = held ? &x->store : &r->line;
+    size_t mark = b->len;
+    ts_err e = TS_ERR_INIT;
+    int rc = ts_json_pick_scan(x->pick, text, len, b, &e);
+    if (rc == TS_ENOMEM)
+        return run_fail(r, EXIT_IO, "out of memory");
+    if (rc) {
+        ts_stream_locate(r->cur, &e);
+        return run_reject(r, &e, NULL, 0);
+    }
+    uint64_t i = ts_dedup_count(x->d);
+    ts_dedup_verdict v;
+    if (ts_dedup_add_picked(x->d, x->pick, &v))
+        return run_fail(r, EXIT_IO, "out of memory");
+    if (held)
+        return hold(x) ? run_fail(r, EXIT_IO, "out of memory") : 0;
+    if (v.kind != TS_DEDUP_KEPT) {
+        b->len = mark;
+        return removed(r, x, i, &v);
+    }
+    return run_emit_line(r);
+}
+
+/* A Parquet row comes as a tree. */
 static int on_record(cli_run *r, ts_json *rec, void *ctx)
 {
     dedup_ctx *x = ctx;
@@ -101,21 +112,9 @@ static int on_record(cli_run *r, ts_json *rec, void *ctx)
     ts_dedup_verdict v;
     if (ts_dedup_add(x->d, rec, &v))
         return run_fail(r, EXIT_IO, "out of memory");
-    if (x->o.keep != TS_DEDUP_KEEP_FIRST) {
-        if (x->n == x->cap) {
-            size_t cap = x->cap ? x->cap * 2 : 4096;
-            size_t *e = realloc(x->ends, cap * sizeof *e);
-            if (!e)
-                return run_fail(r, EXIT_IO, "out of memory");
-            x->ends = e;
-            x->cap = cap;
-        }
-        if (put_record(&x->store, r, rec))
-            return run_fail(r, EXIT_IO, "out of memory");
-        x->ends[x->n++] = x->store.len;
-        return 0;
-    }
-    return v.kind == TS_DEDUP_KEPT ? emit_kept(r, rec) : removed(r, x, i, &v);
+    if (x->o.keep != TS_DEDUP_KEEP_FIRST)
+        return ts_json_write(&x->store, rec) || hold(x) ? run_fail(r, EXIT_IO, "out of memory") : 0;
+    return v.kind == TS_DEDUP_KEPT ? run_emit(r, rec) : removed(r, x, i, &v);
 }
 
 /* keep=longest|score: decide, then replay the held records in order. */
@@ -222,7 +221,11 @@ int cmd_dedup(int argc, char **argv)
     }
     ts_err e = TS_ERR_INIT;
     char msg[512];
-    if (clusters && ts_out_open(&x.clusters, clusters, &e)) {
+    if (!(x.pick = ts_dedup_pick_new(&r.sopts.json))) {
+        cli_error("dedup", "out of memory");
+        r.exit_code = EXIT_IO;
+    }
+    if (!r.exit_code && clusters && ts_out_open(&x.clusters, clusters, &e)) {
         ts_err_format(&e, msg, sizeof msg);
         cli_error("dedup", "--clusters: %s", msg);
         r.exit_code = EXIT_IO;
@@ -230,7 +233,7 @@ int cmd_dedup(int argc, char **argv)
     ts_buf_init(&x.cl, 0);
     ts_buf_init(&x.store, 0);
     if (!r.exit_code)
-        run_inputs(&r, pos, npos, on_record, &x);
+        run_inputs_raw(&r, pos, npos, on_record, r.pq ? NULL : on_text, &x); /* Parquet out: trees */
     if (!r.exit_code && x.o.keep != TS_DEDUP_KEEP_FIRST)
         replay(&r, &x);
     if (x.clusters) {
@@ -258,6 +261,7 @@ int cmd_dedup(int argc, char **argv)
     r.extra_stats = extra;
     rc = run_end(&r);
     ts_dedup_free(x.d);
+    ts_json_pick_free(x.pick);
     ts_buf_release(&x.cl);
     ts_buf_release(&x.store);
     free(x.ends);

@@ -157,6 +157,16 @@ int run_emit(cli_run *r, const ts_json *rec)
     return 0;
 }
 
+int run_emit_line(cli_run *r)
+{
+    if (ts_buf_putc(&r->line, '\n'))
+        return run_fail(r, EXIT_IO, "out of memory");
+    r->st.written++;
+    if (r->line.len >= EMIT_BLOCK)
+        return flush_lines(r);
+    return 0;
+}
+
 int run_side_write(cli_run *r, ts_out *out, ts_buf *line, const ts_json *rec, const char *what)
 {
     ts_err e = TS_ERR_INIT;
@@ -280,7 +290,38 @@ int run_reject_here(cli_run *r, const char *fmt, ...)
     return run_reject(r, &e, NULL, 0);
 }
 
-int run_inputs(cli_run *r, char **paths, int n, cli_record_fn fn, void *ctx)
+/* One record of s to fn (a tree) or raw (its text, JSON inputs only).
+ * Returns 1 at the end of s, -1 to stop reading s, 0 to go on. */
+static int next_record(cli_run *r, ts_stream *s, cli_record_fn fn, cli_raw_fn raw, void *ctx)
+{
+    ts_json *rec = NULL;
+    const char *text = NULL;
+    size_t len = 0;
+    ts_arena_reset(&r->arena);
+    ts_err e = TS_ERR_INIT;
+    bool as_text = raw && !ts_stream_is_parquet(s);
+    int rc = as_text ? ts_stream_next_raw(s, &text, &len, &e) : ts_stream_next(s, &r->arena, &rec, &e);
+    if (rc == TS_EEOF)
+        return 1;
+    r->st.read++;
+    if (rc) {
+        if (rc == TS_EIO || rc == TS_ENOMEM) {
+            r->st.read--; /* not a record: the file itself failed */
+            run_fail_err(r, EXIT_IO, NULL, &e);
+            return -1;
+        }
+        run_reject(r, &e, NULL, 0);
+        return ts_stream_fatal(s) ? -1 : 0; /* a fatal error: the rest cannot be framed */
+    }
+    int frc = as_text ? raw(r, text, len, ctx) : fn(r, rec, ctx);
+    if (frc && !r->exit_code)
+        r->exit_code = frc;
+    if (frc)
+        r->stop = true;
+    return 0;
+}
+
+int run_inputs_raw(cli_run *r, char **paths, int n, cli_record_fn fn, cli_raw_fn raw, void *ctx)
 {
     static char *stdin_path[] = {"-"};
     if (n == 0) {
@@ -296,39 +337,20 @@ int run_inputs(cli_run *r, char **paths, int n, cli_record_fn fn, void *ctx)
         }
         r->cur = s;
         unsigned tick = 0;
-        while (!r->stop) {
-            ts_json *rec;
-            ts_arena_reset(&r->arena);
-            e = (ts_err)TS_ERR_INIT;
-            int rc = ts_stream_next(s, &r->arena, &rec, &e);
-            if (rc == TS_EEOF)
-                break;
-            r->st.read++;
-            if (rc) {
-                if (rc == TS_EIO || rc == TS_ENOMEM) {
-                    r->st.read--; /* not a record: the file itself failed */
-                    run_fail_err(r, EXIT_IO, NULL, &e);
-                    break;
-                }
-                run_reject(r, &e, NULL, 0);
-                if (ts_stream_fatal(s))
-                    break; /* the rest of this file cannot be framed */
-                continue;
-            }
-            int frc = fn(r, rec, ctx);
-            if (frc && !r->exit_code)
-                r->exit_code = frc;
-            if (frc)
-                r->stop = true;
+        while (!r->stop && !next_record(r, s, fn, raw, ctx))
             if (!(++tick & 1023))
                 run_progress(r);
-        }
         r->done_bytes += ts_stream_bytes(s);
         r->st.bytes_in = r->done_bytes;
         r->cur = NULL;
         ts_stream_close(s);
     }
     return r->exit_code;
+}
+
+int run_inputs(cli_run *r, char **paths, int n, cli_record_fn fn, void *ctx)
+{
+    return run_inputs_raw(r, paths, n, fn, NULL, ctx);
 }
 
 int cli_write_file(const char *cmd, const char *what, const char *path, const ts_buf *b)

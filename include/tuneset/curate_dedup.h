@@ -60,6 +60,16 @@ void ts_dedup_text_release(ts_dedup_text *t);
  * text), the first user turn, or the prompt (for SFT: every turn before
  * the last assistant turn). 0 or TS_ENOMEM. */
 int ts_dedup_text_of(ts_dedup_text *t, const ts_json *rec, ts_dedup_fields f);
+/* The same from a record scanned with a pick from ts_dedup_pick_new (no
+ * tree): the pick holds the record's fields. */
+int ts_dedup_text_of_picked(ts_dedup_text *t, const ts_json_pick *k, ts_dedup_fields f);
+/* A picking scanner for the keys dedup reads (fields, id, scores). */
+ts_json_pick *ts_dedup_pick_new(const ts_json_opts *opts);
+/* The record's "id" string from such a pick, or NULL. */
+const char *ts_dedup_picked_id(const ts_json_pick *k, size_t *len);
+/* keep=score's score: score_chosen, else meta.score; -inf without one. */
+double ts_dedup_picked_score(const ts_json_pick *k);
+double ts_dedup_score_of(const ts_json *rec);
 /* Appends one segment (a turn) to t; for callers with plain strings. */
 int ts_dedup_text_add(ts_dedup_text *t, const char *s, size_t n);
 
@@ -99,6 +109,8 @@ void ts_dedup_bands(const ts_dedup *d, uint32_t *bands, uint32_t *rows);
  * the verdict is final at once; otherwise it is PENDING until
  * ts_dedup_resolve. The record's "id" string is copied for ts_dedup_id. */
 int ts_dedup_add(ts_dedup *d, const ts_json *rec, ts_dedup_verdict *v);
+/* The same for a record scanned with a pick from ts_dedup_pick_new. */
+int ts_dedup_add_picked(ts_dedup *d, const ts_json_pick *k, ts_dedup_verdict *v);
 /* Same with the text given directly (score used by keep=score). */
 int ts_dedup_add_text(ts_dedup *d, const ts_dedup_text *t, double score, const char *id,
                       size_t idlen, ts_dedup_verdict *v);

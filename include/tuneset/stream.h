@@ -50,6 +50,15 @@ int ts_stream_open(ts_stream **out, const char *path, const ts_stream_opts *opts
  * call). Returns 0, TS_EEOF at the end, or an error filled into err with
  * file, line and byte. */
 int ts_stream_next(ts_stream *s, ts_arena *a, ts_json **v, ts_err *err);
+/* Next record as its text, not parsed (for commands that scan records
+ * themselves, see ts_json_pick): the text is valid until the next call. Framing
+ * errors as ts_stream_next; TS_ENOTSUP for a Parquet stream, which has no
+ * record text. */
+int ts_stream_next_raw(ts_stream *s, const char **p, size_t *n, ts_err *err);
+bool ts_stream_is_parquet(const ts_stream *s);
+/* Turns an error whose byte is an offset in the last record's text into
+ * one that names the file, the line and the byte in the file. */
+void ts_stream_locate(const ts_stream *s, ts_err *err);
 bool ts_stream_fatal(const ts_stream *s);
 /* Raw text of the record last returned or rejected (may be cut to the
  * buffer for an over-long record); valid until the next call. */

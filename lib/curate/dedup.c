@@ -255,15 +255,15 @@ int ts_dedup_add_text(ts_dedup *d, const ts_dedup_text *t, double score, const c
     return 0;
 }
 
-/* keep=score: score_chosen, else meta.score; records without one rank last. */
-static double record_score(const ts_json *rec)
+int ts_dedup_add_picked(ts_dedup *d, const ts_json_pick *k, ts_dedup_verdict *v)
 {
-    double s;
-    if (!ts_json_double(ts_json_get(rec, "score_chosen"), &s) && isfinite(s))
-        return s;
-    if (!ts_json_double(ts_json_get(ts_json_get(rec, "meta"), "score"), &s) && isfinite(s))
-        return s;
-    return -INFINITY;
+    int rc = ts_dedup_text_of_picked(&d->text, k, d->o.fields);
+    if (rc)
+        return rc;
+    size_t idlen;
+    const char *id = ts_dedup_picked_id(k, &idlen);
+    return ts_dedup_add_text(d, &d->text, d->o.keep == TS_DEDUP_KEEP_SCORE ? ts_dedup_picked_score(k) : 0, id,
+                             idlen, v);
 }
 
 int ts_dedup_add(ts_dedup *d, const ts_json *rec, ts_dedup_verdict *v)
@@ -273,7 +273,7 @@ int ts_dedup_add(ts_dedup *d, const ts_json *rec, ts_dedup_verdict *v)
         return rc;
     const ts_json *id = ts_json_get(rec, "id");
     bool has_id = ts_json_is(id, TS_JSON_STRING);
-    return ts_dedup_add_text(d, &d->text, d->o.keep == TS_DEDUP_KEEP_SCORE ? record_score(rec) : 0,
+    return ts_dedup_add_text(d, &d->text, d->o.keep == TS_DEDUP_KEEP_SCORE ? ts_dedup_score_of(rec) : 0,
                              has_id ? id->u.s : NULL, has_id ? id->len : 0, v);
 }
 

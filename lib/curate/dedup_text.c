@@ -56,6 +56,45 @@ static inline uint64_t zero_bytes(uint64_t x)
     return ~(((x & ~HIGHS) + ~HIGHS) | x | ~HIGHS);
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_AVX2_PATH 1
+static int have_avx2 = -1;
+
+/* The 16-byte loop below, 32 bytes a step (same rules; see there), and
+ * blanks that are dropped are skipped here too, so only the last < 32
+ * bytes go to the narrower code. Returns where it stopped; *op advances. */
+__attribute__((target("avx2,bmi"))) static const unsigned char *
+normalize_avx2(const unsigned char *p, const unsigned char *end, char **op, const char *base)
+{
+    char *out = *op;
+    const __m256i sp = _mm256_set1_epi8(' '), tab1 = _mm256_set1_epi8('\t' - 1), cr1 = _mm256_set1_epi8('\r' + 1);
+    const __m256i a1 = _mm256_set1_epi8('A' - 1), z1 = _mm256_set1_epi8('Z' + 1), b5 = _mm256_set1_epi8(0x20);
+    while (end - p >= 32) {
+        __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)p);
+        __m256i ws = _mm256_or_si256(_mm256_cmpeq_epi8(x, sp),
+                                     _mm256_and_si256(_mm256_cmpgt_epi8(x, tab1), _mm256_cmpgt_epi8(cr1, x)));
+        uint32_t m = (uint32_t)_mm256_movemask_epi8(ws);
+        if ((m & 1) && !(out > base && out[-1] != ' ' && out[-1] != TURN_SEP)) {
+            /* blanks after a blank, a separator or the start: dropped */
+            unsigned skip = (unsigned)_tzcnt_u32(~m);
+            p += skip;
+            continue;
+        }
+        uint32_t pair = m & (m >> 1);
+        unsigned k = pair ? (unsigned)_tzcnt_u32(pair) + 1 : 32; /* up to the first blank of a pair */
+        __m256i up = _mm256_and_si256(_mm256_cmpgt_epi8(x, a1), _mm256_cmpgt_epi8(z1, x));
+        x = _mm256_or_si256(x, _mm256_and_si256(up, b5));
+        x = _mm256_blendv_epi8(x, sp, ws);
+        _mm256_storeu_si256((__m256i *)(void *)out, x);
+        out += k;
+        p += k;
+    }
+    *op = out;
+    return p;
+}
+#endif
+
 /* Exact keys only: the same normalization without word hashing. Spaces
  * are written eagerly (unless after a space, a separator or the start)
  * and a trailing one trimmed. Eight bytes go at once when they hold no
@@ -64,8 +103,18 @@ static inline uint64_t zero_bytes(uint64_t x)
  * the whole cost of exact dedup. */
 static char *normalize_only(const unsigned char *p, const unsigned char *end, char *out, const char *base)
 {
+#if defined(HAVE_AVX2_PATH)
+    if (have_avx2 < 0)
+        have_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi");
+#endif
     while (p < end) {
         uint64_t v;
+#if defined(HAVE_AVX2_PATH)
+        if (have_avx2)
+            p = normalize_avx2(p, end, &out, base);
+        if (p >= end)
+            break;
+#endif
 #if defined(__SSE2__)
         /* Sixteen bytes at a time (the bulk of long turns): every
          * whitespace byte becomes ' ' and ASCII capitals are lowercased;
@@ -169,67 +218,4 @@ int ts_dedup_text_add(ts_dedup_text *t, const char *s, size_t n)
     t->norm.len = (size_t)(out - base);
     t->nwords = (size_t)(w - t->words);
     return 0;
-}
-
-static int add_value(ts_dedup_text *t, const ts_json *v)
-{
-    return ts_json_is(v, TS_JSON_STRING) ? ts_dedup_text_add(t, v->u.s, v->len) : 0;
-}
-
-/* Turns [from, to) of a message list, or the string itself. */
-static int add_turns(ts_dedup_text *t, const ts_json *msgs, size_t from, size_t to)
-{
-    if (ts_json_is(msgs, TS_JSON_STRING))
-        return add_value(t, msgs);
-    if (!ts_json_is(msgs, TS_JSON_ARRAY))
-        return 0;
-    for (size_t i = from; i < to && i < msgs->len; i++) {
-        int rc = add_value(t, ts_json_get(&msgs->u.items[i], "content"));
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
-
-static int first_user(ts_dedup_text *t, const ts_json *msgs)
-{
-    if (ts_json_is(msgs, TS_JSON_STRING))
-        return add_value(t, msgs);
-    if (!ts_json_is(msgs, TS_JSON_ARRAY))
-        return 0;
-    for (size_t i = 0; i < msgs->len; i++)
-        if (ts_json_str_eq(ts_json_get(&msgs->u.items[i], "role"), "user"))
-            return add_value(t, ts_json_get(&msgs->u.items[i], "content"));
-    return 0;
-}
-
-int ts_dedup_text_of(ts_dedup_text *t, const ts_json *rec, ts_dedup_fields f)
-{
-    t->norm.len = 0;
-    t->nwords = 0;
-    const ts_json *msgs = ts_json_get(rec, "messages");
-    const ts_json *prompt = ts_json_get(rec, "prompt");
-    if (msgs) {
-        if (f == TS_DEDUP_FIELDS_FIRST_USER)
-            return first_user(t, msgs);
-        size_t to = msgs->len;
-        if (f == TS_DEDUP_FIELDS_PROMPT && ts_json_is(msgs, TS_JSON_ARRAY))
-            for (size_t i = msgs->len; i-- > 0;)
-                if (ts_json_str_eq(ts_json_get(&msgs->u.items[i], "role"), "assistant")) {
-                    to = i;
-                    break;
-                }
-        return add_turns(t, msgs, 0, to);
-    }
-    if (prompt) {
-        if (f == TS_DEDUP_FIELDS_FIRST_USER)
-            return first_user(t, prompt);
-        int rc = add_turns(t, prompt, 0, SIZE_MAX);
-        if (!rc && f == TS_DEDUP_FIELDS_ALL)
-            rc = add_turns(t, ts_json_get(rec, "chosen"), 0, SIZE_MAX);
-        if (!rc && f == TS_DEDUP_FIELDS_ALL)
-            rc = add_turns(t, ts_json_get(rec, "rejected"), 0, SIZE_MAX);
-        return rc;
-    }
-    return add_value(t, ts_json_get(rec, "text"));
 }

@@ -30,6 +30,8 @@ ts_json_pick *ts_json_pick_new(const char *const *top, const char *const *inner,
             k->keys[l][i] = lists[l][i];
             k->klen[l][i] = (uint8_t)n;
             k->nkeys[l] = i + 1;
+            uint8_t *slot = &k->lut[l][pk_key_hash((const uint8_t *)lists[l][i], n)];
+            *slot = *slot ? 0xFF : (uint8_t)(i + 1); /* two keys in a slot: look through */
         }
     ts_buf_init(&k->text, 0);
     ts_arena_init(&k->arena);

@@ -218,31 +218,59 @@ static const uint8_t delim[256] = {[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1
                                    ['['] = 1, [']'] = 1, ['{'] = 1, ['}'] = 1, ['"'] = 1};
 
 /* Copies the string body [p, end) decoded (only the escapes stage 1 let
- * through) to t. */
-static uint8_t *decode(uint8_t *t, const uint8_t *p, const uint8_t *end)
+ * through) to t, 32 bytes a step; t has room for a block past the end.
+ * Loads may run past end up to lim (the record's end), not beyond. */
+TARGET static uint8_t *decode(uint8_t *t, const uint8_t *p, const uint8_t *end, const uint8_t *lim)
 {
+    const __m256i bsv = _mm256_set1_epi8('\\');
     for (;;) {
-        const uint8_t *b = memchr(p, '\\', (size_t)(end - p));
-        if (!b) {
-            memcpy(t, p, (size_t)(end - p));
-            return t + (end - p);
+        while (lim - p >= 32) {
+            __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+            _mm256_storeu_si256((__m256i *)(void *)t, v);
+            unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, bsv));
+            if (end - p < 32)
+                m &= (1u << (end - p)) - 1; /* bytes past the string are not it */
+            if (m) {
+                unsigned i = (unsigned)_tzcnt_u32(m);
+                p += i;
+                t += i;
+                goto escape;
+            }
+            if (end - p <= 32)
+                return t + (end - p);
+            p += 32;
+            t += 32;
         }
-        memcpy(t, p, (size_t)(b - p));
-        t += b - p;
-        switch (b[1]) {
+        while (p < end && *p != '\\')
+            *t++ = *p++;
+        if (p >= end)
+            return t;
+    escape:
+        switch (p[1]) {
         case 'b': *t++ = '\b'; break;
         case 'f': *t++ = '\f'; break;
         case 'n': *t++ = '\n'; break;
         case 'r': *t++ = '\r'; break;
         case 't': *t++ = '\t'; break;
-        default: *t++ = b[1]; /* '"' or '\\' */
+        default: *t++ = p[1]; /* '"' or '\\' */
         }
-        p = b + 2;
+        p += 2;
     }
 }
 
+/* Whether [s, e) holds a backslash; loads may run up to lim. */
+TARGET static inline bool has_backslash(const uint8_t *s, const uint8_t *e, const uint8_t *lim)
+{
+    if (e - s <= 16 && lim - s >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+        return (m & ((1u << (e - s)) - 1)) != 0;
+    }
+    return memchr(s, '\\', (size_t)(e - s)) != NULL;
+}
+
 /* The grammar over the token positions, and the picks. */
-static int stage2(ts_json_pick *k, const uint8_t *text, size_t n, const uint32_t *tok, const uint32_t *tend)
+TARGET static int stage2(ts_json_pick *k, const uint8_t *text, size_t n, const uint32_t *tok, const uint32_t *tend)
 {
     uint32_t depth = 0;
     pk_state st = {.cap = -1};
@@ -285,7 +313,7 @@ value:
             if (close - at - 1 > max_string)
                 return PK_SLOW;
             if (h) {
-                t = decode(t, text + at + 1, text + close);
+                t = decode(t, text + at + 1, text + close, text + n);
                 h->type = TS_JSON_STRING;
                 h->len = (size_t)(t - tbase) - h->off;
             }
@@ -344,11 +372,14 @@ key:
         const uint8_t *s = text + tok[0] + 1, *e = text + tok[1];
         if ((size_t)(e - s) > max_string)
             return PK_SLOW;
-        if (!memchr(s, '\\', (size_t)(e - s))) {
-            pk_on_key(k, &st, depth, s, (size_t)(e - s));
-        } else if (e - s <= 512) {
-            uint8_t dec[512];
-            pk_on_key(k, &st, depth, dec, (size_t)(decode(dec, s, e) - dec));
+        /* Only keys where picking happens are read. */
+        if (depth == 1 || (st.cap >= 0 && depth == (st.capobj ? 2u : 3u))) {
+            if (!has_backslash(s, e, text + n)) {
+                pk_on_key(k, &st, depth, s, (size_t)(e - s));
+            } else if (e - s <= 512) {
+                uint8_t dec[512 + 32];
+                pk_on_key(k, &st, depth, dec, (size_t)(decode(dec, s, e, e) - dec));
+            }
         }
         tok += 3;
         goto value;

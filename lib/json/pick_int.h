@@ -20,6 +20,7 @@ struct ts_json_pick {
     ts_buf text; /* decoded picked strings and number texts */
     ts_json_hit *hits;
     size_t nhits, caphits;
+    uint8_t lut[2][64];       /* key index + 1 by pk_key_hash; 0xFF: look through */
     uint32_t first[MAX_KEYS]; /* hit index + 1 of a top key's first value */
     uint64_t *kinds;          /* one bit a depth: 1 = object */
     size_t capkinds;
@@ -76,12 +77,37 @@ static inline const uint8_t *pk_number_end(const uint8_t *p, const uint8_t *end)
     return p;
 }
 
+static inline unsigned pk_key_hash(const uint8_t *s, size_t n)
+{
+    return n ? (unsigned)(n * 7 + s[0] + s[n - 1] * 3) & 63 : 0;
+}
+
 /* Index of the key [s, s+n) in list l, or -1. */
 static inline int pk_find_key(const ts_json_pick *k, int l, const uint8_t *s, size_t n)
 {
-    for (unsigned i = 0; i < k->nkeys[l]; i++)
-        if (k->klen[l][i] == n && !memcmp(k->keys[l][i], s, n))
+    unsigned c = k->lut[l][pk_key_hash(s, n)];
+    if (c == 0)
+        return -1; /* no key hashes here */
+    if (c != 0xFF) {
+        const char *key = k->keys[l][c - 1];
+        if (k->klen[l][c - 1] != n)
+            return -1;
+        for (size_t j = 0; j < n; j++)
+            if ((uint8_t)key[j] != s[j])
+                return -1;
+        return (int)c - 1;
+    }
+    /* Keys are a few bytes: compared inline, no call a key. */
+    for (unsigned i = 0; i < k->nkeys[l]; i++) {
+        const char *key = k->keys[l][i];
+        if (k->klen[l][i] != n || (n && (uint8_t)key[0] != s[0]))
+            continue;
+        size_t j = 0;
+        while (j < n && (uint8_t)key[j] == s[j])
+            j++;
+        if (j == n)
             return (int)i;
+    }
     return -1;
 }
 

@@ -204,22 +204,31 @@ static int too_long(ts_stream *s, const char *p, size_t have, ts_err *err)
     return TS_ETOOBIG;
 }
 
-static int parse_record(ts_stream *s, const char *p, size_t n, ts_arena *a, ts_json **v, ts_err *err)
+void ts_stream_locate(const ts_stream *s, ts_err *err)
+{
+    err->file = s->path;
+    err->line = s->rec_line;
+    size_t at = err->byte < s->rawlen ? (size_t)err->byte : s->rawlen;
+    for (const char *q = s->raw; q && (q = memchr(q, '\n', (size_t)(s->raw + at - q))); q++)
+        err->line++;
+    err->byte = s->rec_off + at;
+}
+
+/* The record framed at [p, p+n): becomes the raw text; parsed when a is
+ * given (ts_stream_next), handed out as it is otherwise. */
+static int take_record(ts_stream *s, const char *p, size_t n, ts_arena *a, ts_json **v, ts_err *err)
 {
     s->raw = p;
     s->rawlen = n;
+    if (!a)
+        return 0;
     ts_err e = TS_ERR_INIT;
     int rc = ts_json_parser_parse(s->parser, p, n, a, v, &e);
     if (!rc)
         return 0;
     if (err) {
         *err = e;
-        err->file = s->path;
-        err->line = s->rec_line;
-        size_t at = e.byte < n ? (size_t)e.byte : n;
-        for (const char *q = p; (q = memchr(q, '\n', (size_t)(p + at - q))); q++)
-            err->line++;
-        err->byte = s->rec_off + at;
+        ts_stream_locate(s, err);
     }
     return rc;
 }
@@ -284,7 +293,7 @@ static int next_line(ts_stream *s, ts_arena *a, ts_json **v, ts_err *err)
         s->saw_data = true;
         if (n > s->o.max_record)
             return too_long(s, p, n, err);
-        return parse_record(s, p, n, a, v, err);
+        return take_record(s, p, n, a, v, err);
     }
 }
 
@@ -443,7 +452,7 @@ static int next_element(ts_stream *s, ts_arena *a, ts_json **v, ts_err *err)
         s->start += n;
         s->arr = ARR_AFTER_ELEM;
         count_lines(s, p, p + n);
-        return parse_record(s, p, n, a, v, err);
+        return take_record(s, p, n, a, v, err);
     }
 }
 
@@ -461,10 +470,8 @@ static int next_row(ts_stream *s, ts_arena *a, ts_json **v, ts_err *err)
     return rc;
 }
 
-int ts_stream_next(ts_stream *s, ts_arena *a, ts_json **v, ts_err *err)
+static int next(ts_stream *s, ts_arena *a, ts_json **v, ts_err *err)
 {
-    if (s->pq)
-        return next_row(s, a, v, err);
     if (s->fatal) {
         if (err)
             *err = s->fatal_err;
@@ -484,6 +491,25 @@ int ts_stream_next(ts_stream *s, ts_arena *a, ts_json **v, ts_err *err)
         return next_element(s, a, v, err);
     return next_line(s, a, v, err);
 }
+
+int ts_stream_next(ts_stream *s, ts_arena *a, ts_json **v, ts_err *err)
+{
+    if (s->pq)
+        return next_row(s, a, v, err);
+    return next(s, a, v, err);
+}
+
+int ts_stream_next_raw(ts_stream *s, const char **p, size_t *n, ts_err *err)
+{
+    if (s->pq)
+        return ts_err_set(err, TS_ENOTSUP, "a Parquet stream has no record text");
+    int rc = next(s, NULL, NULL, err);
+    *p = s->raw;
+    *n = s->rawlen;
+    return rc;
+}
+
+bool ts_stream_is_parquet(const ts_stream *s) { return s->pq != NULL; }
 
 bool ts_stream_fatal(const ts_stream *s) { return s->fatal; }
 
