@@ -41,3 +41,42 @@ ts dedup -q --seed 7 "$IN" > "$T/a" && ts dedup -q --seed 7 "$IN" > "$T/b" && cm
 # Bad options.
 run ts dedup --bands 10 --rows 10 "$IN"; expect_rc 2; expect_err_has "--bands x --rows"
 run ts dedup --keep newest "$IN"; expect_rc 2; expect_err_has "--keep must be"
+
+# JSON records are scanned, not parsed into trees: a bad line is rejected
+# with its file, line and byte, the rest goes on, counts add up, and the
+# kept records are written exactly as `cat` writes them (compact, the
+# writer's escapes), whatever the input's layout and escapes.
+{
+  printf '{"messages": [{"role": "user", "content": "Caf\\u00e9 \\/ ok"}], "id": "b/0"}\n'
+  printf '{"messages":[{"role":"user","content":"caf\303\251  / OK"}],"id":"b/1"}\n'
+  printf '{"messages":[{"role":"user","content":"broken" "id":"b/2"}\n'
+  printf '\n'
+  printf '{"messages":[{"role":"user","content":"bad \377 byte"}],"id":"b/3"}\n'
+  printf '  {"text" : "x\\ty",\r\n'
+} > "$T/bad.jsonl"
+printf '"tail"}\n' >> "$T/bad.jsonl"
+run ts dedup --exact-only --on-error skip "$T/bad.jsonl" -o "$T/bo.jsonl" --rejects "$T/rej.jsonl" --stats "$T/bs.json"; expect_rc 0
+expect_err_has "bad.jsonl:3: byte 189: unexpected '\"', ',' or '}' is expected"
+expect_err_has "bad.jsonl:5: byte 245: invalid UTF-8 in string"
+[ "$(json_get "$T/bs.json" "d['read'], d['written'], d['rejected'], d['dropped']['exact_duplicate']")" = "6 1 4 1" ] || fail "bad-input stats $(cat "$T/bs.json")"
+[ "$(wc -l < "$T/rej.jsonl")" = 4 ] || fail "rejects: $(cat "$T/rej.jsonl")"
+# the same words and places as the parser's (cat reads through trees)
+grep 'bad.jsonl:' "$T/err" > "$T/e1"
+ts cat --on-error skip "$T/bad.jsonl" 2>&1 >/dev/null | grep 'bad.jsonl:' > "$T/e2"
+cmp -s "$T/e1" "$T/e2" || fail "errors differ from cat's: $(cat "$T/e1") vs $(cat "$T/e2")"
+python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]" "$T/rej.jsonl" || fail "rejects not JSON Lines"
+head -n 1 "$T/bad.jsonl" | ts cat -q > "$T/cat1.jsonl"
+cmp -s "$T/cat1.jsonl" "$T/bo.jsonl" || fail "kept record differs from cat's: $(cat "$T/bo.jsonl") vs $(cat "$T/cat1.jsonl")"
+grep -qF '"content":"Café / ok"' "$T/bo.jsonl" || fail "escapes not written as the writer does: $(cat "$T/bo.jsonl")"
+
+# The same records as a JSON array and as Parquet: same kept records.
+python3 -c "
+import json,sys
+rows=[json.loads(l) for l in open(sys.argv[1])]
+json.dump(rows, open(sys.argv[2],'w'), indent=2)" "$IN" "$T/arr.json"
+run ts dedup -q --exact-only "$T/arr.json" -o "$T/arr.out.jsonl"; expect_rc 0
+ts dedup -q --exact-only "$IN" -o "$T/lines.out.jsonl" || fail "lines run"
+cmp -s "$T/arr.out.jsonl" "$T/lines.out.jsonl" || fail "array input kept other records"
+ts cat -q "$IN" -o "$T/in.parquet" || fail "parquet write"
+run ts dedup -q --exact-only "$T/in.parquet" -o "$T/pq.out.jsonl"; expect_rc 0
+cmp -s "$T/pq.out.jsonl" "$T/lines.out.jsonl" || fail "Parquet input kept other records"
