@@ -52,6 +52,9 @@ typedef struct ts_dedup_text {
     uint64_t *words;
     size_t nwords, capwords;
     bool keys_only; /* skip the word hashes (exact dedup only) */
+    bool slack;     /* strings given may be read 32 bytes past their end
+                       (ts_dedup_text_of_picked sets it: the pick's buffer
+                       has the room), so short turns take the wide path */
 } ts_dedup_text;
 
 void ts_dedup_text_init(ts_dedup_text *t);
@@ -87,6 +90,7 @@ typedef struct ts_dedup_opts {
     uint32_t rows;
     double threshold; /* estimated Jaccard for a near duplicate (0.8) */
     uint64_t seed;
+    bool keep_ids;    /* copy each record's id for ts_dedup_id (true) */
 } ts_dedup_opts;
 
 void ts_dedup_opts_default(ts_dedup_opts *o);
@@ -118,7 +122,7 @@ int ts_dedup_add_text(ts_dedup *d, const ts_dedup_text *t, double score, const c
 int ts_dedup_resolve(ts_dedup *d);
 void ts_dedup_verdict_of(const ts_dedup *d, uint64_t i, ts_dedup_verdict *v);
 uint64_t ts_dedup_count(const ts_dedup *d);
-/* The copied id of record i, or NULL when it had none. */
+/* The copied id of record i, or NULL when it had none (or keep_ids is off). */
 const char *ts_dedup_id(const ts_dedup *d, uint64_t i, size_t *len);
 
 #endif

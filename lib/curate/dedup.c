@@ -46,6 +46,7 @@ void ts_dedup_opts_default(ts_dedup_opts *o)
     o->ngram = 5;
     o->perms = 128;
     o->threshold = 0.8;
+    o->keep_ids = true;
 }
 
 int ts_dedup_new(ts_dedup **out, const ts_dedup_opts *o)
@@ -221,7 +222,7 @@ int ts_dedup_add_text(ts_dedup *d, const ts_dedup_text *t, double score, const c
     d->kind[i] = TS_DEDUP_PENDING;
     d->idp[i] = NULL;
     d->idlen[i] = 0;
-    if (id) {
+    if (id && d->o.keep_ids) {
         if (idlen > UINT32_MAX || !(d->idp[i] = ts_arena_dup(&d->ids, id, idlen)))
             return TS_ENOMEM;
         d->idlen[i] = (uint32_t)idlen;

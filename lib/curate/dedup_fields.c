@@ -147,7 +147,17 @@ static int first_user(ts_dedup_text *t, const picked *p, const ts_json_hit *msgs
     return 0;
 }
 
+static int text_of_picked(ts_dedup_text *t, const ts_json_pick *k, ts_dedup_fields f);
+
 int ts_dedup_text_of_picked(ts_dedup_text *t, const ts_json_pick *k, ts_dedup_fields f)
+{
+    t->slack = true; /* the pick's text buffer has room past every string */
+    int rc = text_of_picked(t, k, f);
+    t->slack = false;
+    return rc;
+}
+
+static int text_of_picked(ts_dedup_text *t, const ts_json_pick *k, ts_dedup_fields f)
 {
     t->norm.len = 0;
     t->nwords = 0;

@@ -6,6 +6,8 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 
 #include "tuneset/error.h"
 
@@ -34,9 +36,27 @@ static inline uint32_t dd_map_get(const dd_map *m, uint64_t key)
 
 static inline int dd_map_put(dd_map *m, uint64_t key, uint32_t val1);
 
+/* Zeroed slots. A big table is one random access per record, so it sits on
+ * 2 MiB pages where the kernel allows: each lookup then misses the cache
+ * but not also the TLB. */
+static inline dd_slot *dd_map_alloc(size_t cap)
+{
+    size_t bytes = cap * sizeof(dd_slot), huge = (size_t)2 << 20;
+#if defined(MADV_HUGEPAGE)
+    void *p;
+    if (bytes >= huge && !posix_memalign(&p, huge, bytes)) {
+        madvise(p, bytes, MADV_HUGEPAGE);
+        memset(p, 0, bytes);
+        return p;
+    }
+#endif
+    (void)huge;
+    return calloc(cap, sizeof(dd_slot));
+}
+
 static inline int dd_map_grow(dd_map *m)
 {
-    dd_map g = {calloc(m->cap ? m->cap * 2 : 1024, sizeof(dd_slot)), m->cap ? m->cap * 2 : 1024, 0};
+    dd_map g = {dd_map_alloc(m->cap ? m->cap * 2 : 1024), m->cap ? m->cap * 2 : 1024, 0};
     if (!g.slots)
         return TS_ENOMEM;
     for (size_t i = 0; i < m->cap; i++)

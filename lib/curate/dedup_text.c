@@ -20,6 +20,7 @@ void ts_dedup_text_init(ts_dedup_text *t)
     t->words = NULL;
     t->nwords = t->capwords = 0;
     t->keys_only = false;
+    t->slack = false;
 }
 
 void ts_dedup_text_release(ts_dedup_text *t)
@@ -65,24 +66,30 @@ static int have_avx2 = -1;
  * blanks that are dropped are skipped here too, so only the last < 32
  * bytes go to the narrower code. Returns where it stopped; *op advances. */
 __attribute__((target("avx2,bmi"))) static const unsigned char *
-normalize_avx2(const unsigned char *p, const unsigned char *end, char **op, const char *base)
+normalize_avx2(const unsigned char *p, const unsigned char *end, char **op, const char *base, bool slack)
 {
     char *out = *op;
     const __m256i sp = _mm256_set1_epi8(' '), tab1 = _mm256_set1_epi8('\t' - 1), cr1 = _mm256_set1_epi8('\r' + 1);
     const __m256i a1 = _mm256_set1_epi8('A' - 1), z1 = _mm256_set1_epi8('Z' + 1), b5 = _mm256_set1_epi8(0x20);
-    while (end - p >= 32) {
+    while (end - p >= 32 || (slack && p < end)) {
+        /* With slack the last block reads past end (the caller's buffer
+         * allows it) and only its first `valid` bytes count. */
+        unsigned valid = end - p >= 32 ? 32 : (unsigned)(end - p);
+        uint32_t live = valid == 32 ? ~0u : (1u << valid) - 1;
         __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)p);
         __m256i ws = _mm256_or_si256(_mm256_cmpeq_epi8(x, sp),
                                      _mm256_and_si256(_mm256_cmpgt_epi8(x, tab1), _mm256_cmpgt_epi8(cr1, x)));
-        uint32_t m = (uint32_t)_mm256_movemask_epi8(ws);
+        uint32_t m = (uint32_t)_mm256_movemask_epi8(ws) & live;
         if ((m & 1) && !(out > base && out[-1] != ' ' && out[-1] != TURN_SEP)) {
             /* blanks after a blank, a separator or the start: dropped */
             unsigned skip = (unsigned)_tzcnt_u32(~m);
-            p += skip;
+            p += skip < valid ? skip : valid;
             continue;
         }
         uint32_t pair = m & (m >> 1);
         unsigned k = pair ? (unsigned)_tzcnt_u32(pair) + 1 : 32; /* up to the first blank of a pair */
+        if (k > valid)
+            k = valid;
         __m256i up = _mm256_and_si256(_mm256_cmpgt_epi8(x, a1), _mm256_cmpgt_epi8(z1, x));
         x = _mm256_or_si256(x, _mm256_and_si256(up, b5));
         x = _mm256_blendv_epi8(x, sp, ws);
@@ -101,7 +108,7 @@ normalize_avx2(const unsigned char *p, const unsigned char *end, char **op, cons
  * control byte, no two spaces in a row and no space that would be
  * dropped, with ASCII capitals lowercased in the word (SWAR); this loop is
  * the whole cost of exact dedup. */
-static char *normalize_only(const unsigned char *p, const unsigned char *end, char *out, const char *base)
+static char *normalize_only(const unsigned char *p, const unsigned char *end, char *out, const char *base, bool slack)
 {
 #if defined(HAVE_AVX2_PATH)
     if (have_avx2 < 0)
@@ -111,7 +118,7 @@ static char *normalize_only(const unsigned char *p, const unsigned char *end, ch
         uint64_t v;
 #if defined(HAVE_AVX2_PATH)
         if (have_avx2)
-            p = normalize_avx2(p, end, &out, base);
+            p = normalize_avx2(p, end, &out, base, slack);
         if (p >= end)
             break;
 #endif
@@ -177,7 +184,7 @@ static char *normalize_only(const unsigned char *p, const unsigned char *end, ch
 int ts_dedup_text_add(ts_dedup_text *t, const char *s, size_t n)
 {
     /* At most n/2 + 1 words and n + 1 bytes (separator) come from n bytes. */
-    if (ts_buf_reserve(&t->norm, n + 1) || words_room(t, n / 2 + 1))
+    if (ts_buf_reserve(&t->norm, n + 1 + 32) || words_room(t, n / 2 + 1))
         return TS_ENOMEM;
     char *out = t->norm.data + t->norm.len;
     const char *base = t->norm.data;
@@ -185,7 +192,7 @@ int ts_dedup_text_add(ts_dedup_text *t, const char *s, size_t n)
         *out++ = TURN_SEP;
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
     if (t->keys_only) {
-        t->norm.len = (size_t)(normalize_only(p, end, out, base) - base);
+        t->norm.len = (size_t)(normalize_only(p, end, out, base, t->slack) - base);
         return 0;
     }
     uint64_t *w = t->words + t->nwords;
