@@ -8,8 +8,8 @@
 #   LLM_SERVER_WAIT optional seconds to wait for the port (default 5)
 #
 # llm_server_start NAME RULES [SERVER ARGS...]
-#     starts a server on a free port; sets PORT and URL. Its log is
-#     $LLM_SERVER_DIR/NAME.log. A server that does not come up ends the
+#     starts a server on a free port; sets PORT and URL. Its output goes
+#     to $LLM_SERVER_DIR/server.NAME.log. A server that does not come up ends the
 #     script (exit 2 after printing the log): every later case would fail
 #     for the same reason.
 # llm_server_stop NAME        stops that server and waits for it
@@ -24,22 +24,22 @@ LLM_SERVER_PIDS=
 llm_server_start() {
   _ls_name=$1 _ls_rules=$2
   shift 2
-  rm -f "$LLM_SERVER_DIR/$_ls_name.port"
+  rm -f "$LLM_SERVER_DIR/server.$_ls_name.port"
   # shellcheck disable=SC2086
-  ${LLM_SERVER_WRAP:-} "$LLM_SERVER" --rules "$_ls_rules" --port 0 --port-file "$LLM_SERVER_DIR/$_ls_name.port" "$@" \
-    >"$LLM_SERVER_DIR/$_ls_name.log" 2>&1 &
-  echo $! > "$LLM_SERVER_DIR/$_ls_name.pid"
+  ${LLM_SERVER_WRAP:-} "$LLM_SERVER" --rules "$_ls_rules" --port 0 --port-file "$LLM_SERVER_DIR/server.$_ls_name.port" "$@" \
+    >"$LLM_SERVER_DIR/server.$_ls_name.log" 2>&1 &
+  echo $! > "$LLM_SERVER_DIR/server.$_ls_name.pid"
   LLM_SERVER_PIDS="$LLM_SERVER_PIDS $!"
   _ls_i=0
-  while [ ! -s "$LLM_SERVER_DIR/$_ls_name.port" ]; do
+  while [ ! -s "$LLM_SERVER_DIR/server.$_ls_name.port" ]; do
     _ls_i=$((_ls_i + 1))
     if [ $_ls_i -gt $((${LLM_SERVER_WAIT:-5} * 20)) ] || ! kill -0 $! 2>/dev/null; then
-      echo "FAIL test server $_ls_name did not start: $(cat "$LLM_SERVER_DIR/$_ls_name.log")"
+      echo "FAIL test server $_ls_name did not start: $(cat "$LLM_SERVER_DIR/server.$_ls_name.log")"
       exit 2
     fi
     sleep 0.05
   done
-  PORT=$(cat "$LLM_SERVER_DIR/$_ls_name.port")
+  PORT=$(cat "$LLM_SERVER_DIR/server.$_ls_name.port")
   URL="http://127.0.0.1:$PORT"
 }
 
@@ -54,9 +54,9 @@ _llm_server_kill() {
 }
 
 llm_server_stop() {
-  [ -s "$LLM_SERVER_DIR/$1.pid" ] || return 0
-  _llm_server_kill "$(cat "$LLM_SERVER_DIR/$1.pid")"
-  rm -f "$LLM_SERVER_DIR/$1.pid"
+  [ -s "$LLM_SERVER_DIR/server.$1.pid" ] || return 0
+  _llm_server_kill "$(cat "$LLM_SERVER_DIR/server.$1.pid")"
+  rm -f "$LLM_SERVER_DIR/server.$1.pid"
 }
 
 llm_server_stop_all() {
