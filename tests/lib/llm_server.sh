@@ -16,7 +16,8 @@
 # llm_server_stop_all         stops every server still running
 # llm_server_trap [CMD]       on any exit of the script (including INT, TERM
 #     and HUP) stops every server, then runs CMD (e.g. 'rm -rf "$T"')
-# llm_server_stats PORT|URL   prints GET /stats (the full JSON)
+# llm_server_stats PORT|URL [brief]  prints GET /stats (brief: without the
+#     per-body counts)
 # llm_server_requests PORT|URL  prints the requests the server has seen
 #     (nothing when it does not answer, so a test comparing it fails)
 LLM_SERVER_PIDS=
@@ -82,7 +83,7 @@ _llm_server_url() {
   esac
 }
 
-llm_server_stats() { curl -s "$(_llm_server_url "$1")/stats"; }
+llm_server_stats() { curl -s "$(_llm_server_url "$1")/stats${2:+?$2=1}"; }
 
 # brief=1 leaves out the per-body counts; curl + sed rather than a Python
 # start-up, as the benchmarks sample it while they measure.
