@@ -81,6 +81,35 @@ el=$(python3 -c "print('%.2f' % ($t1 - $t0))")
 [ $RC -eq 0 ] && python3 -c "import sys; sys.exit(0 if 1.8 <= $el <= 6 else 1)" \
   && ok "--rpm 600: 30 requests in $el s" || bad rpm "rc $RC, $el s"
 
+# --tpm 2400 = 40 tokens a second, a bucket of one second's worth. The test
+# server counts a token per 4 bytes: each of these requests uses 10 (4
+# prompt, 6 completion), so 12 of them (120 tokens) need the first 40 and
+# (120 - 10 - 40) / 40 = 1.75 s of refill before the last one may start,
+# however fast the machine. The bound comes from the run's own --stats
+# (tokens as the server counted them); the upper limit only says the
+# limiter does not stall (a loaded machine only makes the run slower).
+python3 -c "
+import json
+for i in range(12): print(json.dumps({'id': 't/%d' % i, 'prompt': 'tpm limited %02d' % i}))" > "$T/tpm.jsonl"
+gen "$T/tpm.jsonl" -o "$T/tpm0.out" --endpoint "http://127.0.0.1:$MAIN" --max-new-tokens 8 --stats "$T/tpm0.stats" -q
+t0=$(now)
+gen "$T/tpm.jsonl" -o "$T/tpm.out" --endpoint "http://127.0.0.1:$MAIN" --max-new-tokens 8 --tpm 2400 \
+  --stats "$T/tpm.stats" -q
+t1=$(now)
+tpm=$(python3 - "$T/tpm.stats" "$t0" "$t1" <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+el = float(sys.argv[3]) - float(sys.argv[2])
+n, used = d["written"], d["llm"]["prompt_tokens"] + d["llm"]["completion_tokens"]
+rate = 2400 / 60  # tokens a second, and the bucket's size
+least = (used - used / n - rate) / rate
+print("%d %d %.2f %.2f %s" % (n, used, least, el, least >= 1.5 and least <= el <= least + 5))
+EOF2
+)
+[ $RC -eq 0 ] && [ "${tpm##* }" = True ] && [ "$(jget "$T/tpm0.stats" "d['llm']['prompt_tokens'] + d['llm']['completion_tokens']")" = 120 ] \
+  && ok "--tpm 2400: 12 requests of 10 tokens take at least 1.75 s (written, tokens, bound, seconds: ${tpm% *})" \
+  || bad tpm "rc $RC written, tokens, bound, seconds, ok: $tpm"
+
 # --- faults: each clears after `times`, everything completes ---------------
 for fault in 429 500 malformed truncated drop slow; do
   extra=
