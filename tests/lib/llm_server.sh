@@ -41,6 +41,7 @@ llm_server_start() {
     sleep 0.05
   done
   PORT=$(cat "$LLM_SERVER_DIR/server.$_ls_name.port")
+  # shellcheck disable=SC2034 # for the scripts that source this file
   URL="http://127.0.0.1:$PORT"
 }
 

@@ -143,6 +143,12 @@ if [ $RC -eq 0 ] && [ "$c" = "7 4 3 1 0 True 1 8" ] && [ ! -s "$T/never.rej" ] &
    [ "$(grep -v '"p/2"' "$F/respond.expected.jsonl" | cmp - "$T/never.jsonl" && echo same)" = same ]; then
   ok "fault that never clears: prompt dropped (llm_failed; record 2, HTTP 500 after 3 attempts on stderr), others written, exit 0"
 else bad never "rc $RC counts $c; $(head -c 300 "$T/err"); rejects $(head -c 300 "$T/never.rej" 2>/dev/null)"; fi
+# --on-error fail is about bad input records: a failed request is not one.
+gen "$F/prompts.jsonl" -o "$T/never2.jsonl" --endpoint "http://127.0.0.1:$PORT" --max-attempts 2 --on-error fail \
+  --stats "$T/never2.stats" -q
+c=$(jget "$T/never2.stats" "d['written'], d['dropped']['llm_failed'], d['rejected']")
+[ $RC -eq 0 ] && [ "$c" = "4 1 0" ] && cmp -s "$T/never.jsonl" "$T/never2.jsonl" \
+  && ok "fault that never clears with --on-error fail: the same drop, the run goes on, exit 0" || bad never_fail "rc $RC counts $c"
 llm_server_stop never
 
 # --- budget: stops cleanly, a rerun with more budget finishes identically ---
