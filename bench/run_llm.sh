@@ -14,35 +14,33 @@ cd "$(dirname "$0")/.." || exit 2
 N=${BENCH_LLM_REQUESTS:-50000}
 NF=${BENCH_LLM_FAST:-20000}
 TUNESET=${TUNESET:-build/tuneset}
-SRV=${BENCH_LLM_SERVER:-build/llm_test_server}
+LLM_SERVER=${BENCH_LLM_SERVER:-build/llm_test_server}
 DIR=${BENCH_DIR:-bench/data}/llm
 [ -x "$TUNESET" ] || { echo "bench: $TUNESET not found: run make" >&2; exit 2; }
-[ -x "$SRV" ] || make -s build/llm_test_server >/dev/null || exit 2
+[ -x "$LLM_SERVER" ] || make -s build/llm_test_server >/dev/null || exit 2
 mkdir -p "$DIR" || exit 2
 PIN_C= PIN_S=
 if command -v taskset >/dev/null 2>&1 && taskset -c 1 true 2>/dev/null; then
   PIN_C="taskset -c 0" PIN_S="taskset -c 1"
 fi
-SPID=
-trap '[ -n "$SPID" ] && kill $SPID 2>/dev/null; rm -f "$DIR"/*.sqlite*' EXIT
+# The server on its own core; stopped on any exit.
+LLM_SERVER_DIR=$DIR LLM_SERVER_WRAP="$PIN_S nice" LLM_SERVER_WAIT=30
+. tests/lib/llm_server.sh
+llm_server_trap 'rm -f "$DIR"/*.sqlite*'
 echo '{"match": "", "reply": "a short reply to {{last}}"}' > "$DIR/rules.jsonl"
 python3 -c "
 import json, sys
 for i in range(int(sys.argv[1])): print(json.dumps({'id': 'bench/%d' % i, 'prompt': 'benchmark prompt number %d: say something' % i}))" \
   $((N > NF ? N : NF)) > "$DIR/prompts.jsonl"
 
-# server LATENCY: (re)starts the server on its own core.
+# server LATENCY: (re)starts the server; sets PORT.
 server() {
-  [ -n "$SPID" ] && kill $SPID 2>/dev/null
-  rm -f "$DIR/port"
-  $PIN_S nice "$SRV" --rules "$DIR/rules.jsonl" --latency-ms "$1" --port-file "$DIR/port" >/dev/null &
-  SPID=$!
-  while [ ! -s "$DIR/port" ]; do sleep 0.05; done
-  PORT=$(cat "$DIR/port")
+  llm_server_stop bench
+  llm_server_start bench "$DIR/rules.jsonl" --latency-ms "$1"
 }
 # The sampler must not compete with what it measures on a 2-core machine:
-# curl + sed (a few ms) rather than a Python start-up (~30 ms) per sample.
-sreq() { curl -s "http://127.0.0.1:$PORT/stats?brief=1" | sed -n 's/.*"requests": *\([0-9]*\).*/\1/p'; }
+# llm_server_requests is curl + sed (a few ms), not a Python start-up.
+sreq() { llm_server_requests "$PORT"; }
 now() { date +%s.%N; }
 
 # --- 1. 100 ms latency, 256 in flight ------------------------------------
@@ -63,7 +61,7 @@ wait $CPID
 rc1=$?
 t1=$(now)
 T0_1=$t0 T1_1=$t1
-late=$(curl -s "http://127.0.0.1:$PORT/stats?brief=1" | python3 -c "import json,sys; d=json.load(sys.stdin); print('%.1f ms average, %.0f ms max' % (d['late_ms_avg'], d['late_ms_max']))")
+late=$(llm_server_stats "$PORT" brief | python3 -c "import json,sys; d=json.load(sys.stdin); print('%.1f ms average, %.0f ms max' % (d['late_ms_avg'], d['late_ms_max']))")
 echo "llm server: replies went out $late late (scheduling); machine load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores"
 python3 - "$t0" "$t1" "$N" "$DIR/rss.log" "$rc1" <<'PY'
 import sys

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "llm_opts.h"
+#include "gen_kit.h"
 
 typedef struct sample {
     bool done, ok;
@@ -22,8 +22,7 @@ typedef struct sample {
 typedef struct item {
     char *rec; /* the input record, re-encoded */
     size_t rec_len;
-    const char *file;
-    uint64_t line, byte;
+    uint64_t pos;  /* 0-based: which record of the input it is */
     unsigned left; /* samples not finished */
     bool budget;   /* some sample was refused by the budget */
     sample *s;     /* [n] */
@@ -38,7 +37,7 @@ typedef struct respond {
     item *win; /* ring of items [head, tail) by sequence number */
     size_t cap;
     uint64_t head, tail;
-    uint64_t answered, failed_prompts, failed_samples, empty_samples, budget_cut;
+    uint64_t answered, failed_prompts, failed_samples, empty_samples, budget_cut, failures_shown;
     bool budget_hit;
     ts_arena arena;
     ts_jb jb;
@@ -182,21 +181,18 @@ static int emit_sample(respond *x, const item *it, unsigned k)
     return run_emit(r, out);
 }
 
-static void item_reject(respond *x, const item *it, const ts_err *why)
+/* A prompt none of whose samples came back after --max-attempts: dropped
+ * as llm_failed and its error shown, as every generator does. The input
+ * is not bad data (a rerun with --cache may well answer it), so it is not
+ * a reject, and the run goes on with exit 0: the other items' paid work
+ * is kept. */
+static void item_failed(respond *x, const item *it, const ts_err *why)
 {
-    cli_run *r = x->r;
-    ts_err e = TS_ERR_INIT;
-    e.code = why->code;
-    e.file = it->file;
-    e.line = it->line;
-    e.byte = it->byte;
-    snprintf(e.msg, sizeof e.msg, "model request failed: %.200s", why->msg[0] ? why->msg : ts_strerror(why->code));
-    /* A failed request is reported and counted, and the run goes on
-     * whatever --on-error says: the other items' paid work is kept. */
-    on_error_mode m = r->mode;
-    r->mode = ON_ERROR_SKIP;
-    run_reject(r, &e, it->rec, it->rec_len);
-    r->mode = m;
+    char what[64], err[240];
+    snprintf(what, sizeof what, "record %llu", (unsigned long long)it->pos + 1);
+    ts_err_format(why, err, sizeof err);
+    genkit_report_failure(x->r->cmd, &x->failures_shown, what, err);
+    run_drop(x->r, "llm_failed");
 }
 
 /* Writes the finished items at the head of the window, in order. */
@@ -221,7 +217,7 @@ static int flush(respond *x)
             run_drop(x->r, "llm_budget");
             x->budget_cut++;
         } else if (!ok) {
-            item_reject(x, it, first);
+            item_failed(x, it, first);
             x->failed_prompts++;
         } else if (ok == empty) {
             /* Nothing to learn from an empty turn (e.g. only a <think> block). */
@@ -324,9 +320,7 @@ static int on_record(cli_run *r, ts_json *rec, void *ctx)
     memset(it->s, 0, x->n * sizeof *it->s);
     it->left = x->n;
     it->budget = false;
-    it->file = ts_stream_path(r->cur);
-    it->line = ts_stream_line(r->cur);
-    it->byte = ts_stream_offset(r->cur);
+    it->pos = r->st.read - 1;
     x->req.len = 0;
     if (ts_json_write(&x->req, rec))
         return run_fail(r, EXIT_IO, "out of memory");
@@ -388,9 +382,9 @@ int gen_respond(int argc, char **argv)
                        "meta.finish_reason). Records already ending in an assistant turn are dropped\n"
                        "(already_answered). Output is in input order; with --cache a killed run, rerun\n"
                        "with the same arguments, re-sends nothing that completed and writes the same\n"
-                       "bytes. Requests that still fail after --max-attempts are rejected with the\n"
-                       "error (exit 1) and the run goes on. Without --reasoning a <think> prefix is\n"
-                       "removed from the reply.\n\n"
+                       "bytes. A prompt whose requests still fail after --max-attempts is dropped\n"
+                       "(llm_failed, its error shown) and the run goes on, as in every generator.\n"
+                       "Without --reasoning a <think> prefix is removed from the reply.\n\n"
                        "example: tuneset gen respond prompts.jsonl -o sft.jsonl --endpoint http://127.0.0.1:8080 \\\n"
                        "           --cache gen.sqlite --n 2 --temperature 0.7",
                        &pos, &npos);
@@ -456,11 +450,6 @@ int gen_respond(int argc, char **argv)
                   (unsigned long long)x.budget_cut);
     llm_cli_stats_text(llm, &extra);
     r.extra_stats = extra.data;
-    if (x.failed_prompts && !r.exit_code) {
-        /* Failed requests are reported, the completed work is kept. */
-        r.exit_code = EXIT_DATA;
-        r.keep_output_on_data_error = true;
-    }
     rc = run_end(&r);
     if (!c.quiet) {
         llm_cli_summary(llm);

@@ -13,34 +13,19 @@ BUILD=${1:-build}
 cd "$(dirname "$0")/../.." || exit 2
 ROOT=$(pwd)
 TS="$ROOT/$BUILD/tuneset"
-SRV="$ROOT/$BUILD/llm_test_server"
 FB="$ROOT/tests/fixtures/feedback"
 KW="$ROOT/tests/fixtures/kwk"
-[ -x "$SRV" ] || make -s BUILD="$BUILD" "$BUILD/llm_test_server" >/dev/null || exit 2
+LLM_SERVER="$ROOT/$BUILD/llm_test_server"
+[ -x "$LLM_SERVER" ] || make -s BUILD="$BUILD" "$BUILD/llm_test_server" >/dev/null || exit 2
 T=$(mktemp -d)
-PIDS=
-cleanup() {
-  for p in $PIDS; do kill "$p" 2>/dev/null; done
-  rm -rf "$T"
-}
-trap cleanup EXIT
+LLM_SERVER_DIR=$T
+. "$ROOT/tests/lib/llm_server.sh"
+llm_server_trap 'rm -rf "$T"'
 pass=0
 failn=0
 ok() { pass=$((pass + 1)); echo "ok $1"; }
 bad() { failn=$((failn + 1)); echo "FAIL $1: $2"; }
 
-# start NAME RULES [server options]: starts a server, sets $PORT.
-start() {
-  name=$1 rules=$2
-  shift 2
-  rm -f "$T/$name.port"
-  "$SRV" --rules "$rules" --port-file "$T/$name.port" "$@" >/dev/null 2>"$T/$name.srvlog" &
-  PIDS="$PIDS $!"
-  i=0
-  while [ ! -s "$T/$name.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-  PORT=$(cat "$T/$name.port")
-}
-requests() { curl -s "http://127.0.0.1:$1/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['requests'])"; }
 jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 # same_pairs A B: the same pairs apart from id and source.
 same_pairs() {
@@ -73,7 +58,7 @@ env -u OPENAI_BASE_URL "$TS" gen feedback "$FB/prompts.jsonl" -o "$T/x.jsonl" 2>
 [ $? -eq 2 ] && grep -q "thresholds" "$T/err" && ok "kwk threshold out of range: exit 2" || bad threshold "$(cat "$T/err")"
 
 # --- feedback: ratings -------------------------------------------------------
-start fb "$FB/rules.jsonl"
+llm_server_start fb "$FB/rules.jsonl"
 FBP=$PORT
 # shellcheck disable=SC2086
 fb "$FB/prompts.jsonl" -o "$T/rows.jsonl" --pairs "$T/pairs.jsonl" --endpoint "http://127.0.0.1:$FBP" \
@@ -103,11 +88,11 @@ EOF
 
 # Rerun over the cache: nothing sent, same bytes. One prompt in flight at a
 # time gives the same bytes too (output order does not follow reply order).
-before=$(requests "$FBP")
+before=$(llm_server_requests "$FBP")
 # shellcheck disable=SC2086
 fb "$FB/prompts.jsonl" -o "$T/rows2.jsonl" --pairs "$T/pairs2.jsonl" --endpoint "http://127.0.0.1:$FBP" \
   --model judge $COMP --on-error skip --max-attempts 2 --cache "$T/fb.sqlite" --stats "$T/fb2.stats" -q --window 1
-after=$(requests "$FBP")
+after=$(llm_server_requests "$FBP")
 [ $RC -eq 0 ] && cmp -s "$T/rows2.jsonl" "$FB/rows.expected.jsonl" && cmp -s "$T/pairs2.jsonl" "$FB/pairs.expected.jsonl" &&
   [ "$((after - before))" -le 2 ] \
   && ok "rerun from the cache with --window 1: same bytes, only the failing completer re-sent" \
@@ -160,14 +145,14 @@ s=$(python3 -c "import json,sys; r=json.loads(open(sys.argv[1]).readline()); pri
 # A completer on its own server (URL|MODEL|PRINCIPLE): one more client,
 # stepped with the others.
 printf '%s\n' '{"match": "", "reply": "the other server answers"}' > "$T/alt.rules"
-start alt "$T/alt.rules"
+llm_server_start alt "$T/alt.rules"
 ALT=$PORT
 # shellcheck disable=SC2086
 fb "$FB/prompts.jsonl" -o "$T/u.jsonl" --endpoint "http://127.0.0.1:$FBP" --model judge $COMP \
   --completer "http://127.0.0.1:$ALT|m-x|honesty" --on-error skip --max-attempts 2 -q
 s=$(python3 -c "import json,sys; r=json.loads(open(sys.argv[1]).readline()); print(r['models'], r['completions'][3]['response'])" "$T/u.jsonl")
-[ $RC -eq 0 ] && [ "$s" = "['m-a', 'm-b', 'm-c', 'm-x'] the other server answers" ] && [ "$(requests "$ALT")" = 6 ] \
-  && ok "a completer on its own server: its requests go there (6), the rest to --endpoint" || bad url "rc $RC $s $(requests "$ALT")"
+[ $RC -eq 0 ] && [ "$s" = "['m-a', 'm-b', 'm-c', 'm-x'] the other server answers" ] && [ "$(llm_server_requests "$ALT")" = 6 ] \
+  && ok "a completer on its own server: its requests go there (6), the rest to --endpoint" || bad url "rc $RC $s $(llm_server_requests "$ALT")"
 
 # Rows as Parquet (nested completions and annotations) read back the same.
 # shellcheck disable=SC2086
@@ -197,7 +182,7 @@ fb "$FB/prompts.jsonl" -o "$T/b2.jsonl" --pairs "$T/b2p.jsonl" --endpoint "http:
   || bad fbbudget "$b1 prefix $prefix rc $RC; $(cat "$T/err")"
 
 # SIGKILL mid-run, then resume: the same bytes as an uninterrupted run.
-start slow "$FB/rules.jsonl" --latency-ms 150
+llm_server_start slow "$FB/rules.jsonl" --latency-ms 150
 SLOW=$PORT
 # shellcheck disable=SC2086
 "$TS" gen feedback "$FB/prompts.jsonl" -o "$T/k.jsonl" --pairs "$T/kp.jsonl" --endpoint "http://127.0.0.1:$SLOW" \
@@ -206,7 +191,7 @@ GP=$!
 sleep 0.8
 kill -9 $GP 2>/dev/null
 wait $GP 2>/dev/null
-first=$(requests "$SLOW")
+first=$(llm_server_requests "$SLOW")
 [ -e "$T/k.jsonl" ] && bad killed "an output exists after SIGKILL"
 # shellcheck disable=SC2086
 fb "$FB/prompts.jsonl" -o "$T/k.jsonl" --pairs "$T/kp.jsonl" --endpoint "http://127.0.0.1:$SLOW" \
@@ -218,7 +203,7 @@ hits=$(jget "$T/kill.stats" "d['llm']['cache_hits']")
   || bad resume "rc $RC first $first hits $hits; $(cat "$T/err")"
 
 # --- feedback: pairwise ----------------------------------------------------------
-start pw "$FB/pairwise_rules.jsonl"
+llm_server_start pw "$FB/pairwise_rules.jsonl"
 # shellcheck disable=SC2086
 fb "$FB/pairwise_prompts.jsonl" -o "$T/prows.jsonl" --pairs "$T/ppairs.jsonl" --endpoint "http://127.0.0.1:$PORT" \
   $COMP --pairwise --stats "$T/pw.stats" -q
@@ -229,7 +214,7 @@ if [ $RC -eq 0 ] && cmp -s "$T/ppairs.jsonl" "$FB/pairwise_pairs.expected.jsonl"
 else bad pairwise "rc $RC $s; $(cat "$T/err")"; fi
 
 # --- kwk ---------------------------------------------------------------------------
-start kwk "$KW/rules.jsonl"
+llm_server_start kwk "$KW/rules.jsonl"
 KP=$PORT
 kwk "$KW/corpus.jsonl" -o "$T/sft.jsonl" --pairs "$T/kpairs.jsonl" --endpoint "http://127.0.0.1:$KP" --model tuned \
   --judge-model judge --min-chunk-chars 20 --on-error skip --cache "$T/kwk.sqlite" --stats "$T/kwk.stats" -q

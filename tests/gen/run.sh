@@ -1,6 +1,7 @@
 #!/bin/sh
 # The generators' end-to-end cases (tests/llm/gen_*.sh) against the
-# in-tree OpenAI-compatible test server. Last line: "N passed, N failed".
+# in-tree OpenAI-compatible test server (started by tests/lib/llm_server.sh).
+# Last line: "N passed, N failed".
 BUILD=${1:-build}
 cd "$(dirname "$0")/../.." || exit 2
 ROOT=$(pwd)

@@ -8,34 +8,18 @@ BUILD=${1:-build}
 cd "$(dirname "$0")/../.." || exit 2
 ROOT=$(pwd)
 TS="$ROOT/$BUILD/tuneset"
-SRV="$ROOT/$BUILD/llm_test_server"
 F="$ROOT/tests/fixtures/llm"
-[ -x "$SRV" ] || make -s BUILD="$BUILD" "$BUILD/llm_test_server" >/dev/null || exit 2
+LLM_SERVER="$ROOT/$BUILD/llm_test_server"
+[ -x "$LLM_SERVER" ] || make -s BUILD="$BUILD" "$BUILD/llm_test_server" >/dev/null || exit 2
 T=$(mktemp -d)
-PIDS=
-cleanup() {
-  for p in $PIDS; do kill "$p" 2>/dev/null; done
-  rm -rf "$T"
-}
-trap cleanup EXIT
+LLM_SERVER_DIR=$T
+. "$ROOT/tests/lib/llm_server.sh"
+llm_server_trap 'rm -rf "$T"'
 pass=0
 failn=0
 ok() { pass=$((pass + 1)); echo "ok $1"; }
 bad() { failn=$((failn + 1)); echo "FAIL $1: $2"; }
 
-# start NAME RULES [server options]: starts a server, sets $PORT.
-start() {
-  name=$1 rules=$2
-  shift 2
-  rm -f "$T/$name.port"
-  "$SRV" --rules "$rules" --port-file "$T/$name.port" "$@" >/dev/null 2>"$T/$name.srvlog" &
-  PIDS="$PIDS $!"
-  i=0
-  while [ ! -s "$T/$name.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-  PORT=$(cat "$T/$name.port")
-}
-# requests PORT: the server's request count.
-requests() { curl -s "http://127.0.0.1:$1/stats?brief=1" | python3 -c "import json,sys; print(json.load(sys.stdin)['requests'])"; }
 jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 now() { python3 -c "import time; print(time.time())"; }
 # gen ARGS...: runs gen respond, keeping stderr in $T/err and the exit code in $RC.
@@ -51,7 +35,7 @@ env -u OPENAI_BASE_URL "$TS" gen respond "$F/prompts.jsonl" -o "$T/x.jsonl" 2>"$
 [ $? -eq 2 ] && grep -q "not an http" "$T/err" && ok "an endpoint that is not a URL: exit 2" || bad badurl "$(cat "$T/err")"
 
 # --- happy path -------------------------------------------------------------
-start main "$F/rules.jsonl"
+llm_server_start main "$F/rules.jsonl"
 MAIN=$PORT
 gen "$F/prompts.jsonl" -o "$T/happy.jsonl" --endpoint "http://127.0.0.1:$MAIN" --cache "$T/happy.sqlite" \
   --stats "$T/happy.stats" -q --api-key sk-test
@@ -64,7 +48,7 @@ else bad happy "rc $RC; $(cat "$T/err"); $(diff "$T/happy.jsonl" "$F/respond.exp
 OPENAI_BASE_URL="http://127.0.0.1:$MAIN/v1" gen "$F/prompts.jsonl" -o "$T/happy2.jsonl" --cache "$T/happy.sqlite" \
   --stats "$T/happy2.stats" -q
 [ $RC -eq 0 ] && cmp -s "$T/happy2.jsonl" "$F/respond.expected.jsonl" &&
-  [ "$(curl -s "http://127.0.0.1:$MAIN/stats" | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['with_auth'], d['last_key'])")" = "6 sk-test" ] &&
+  [ "$(llm_server_stats $MAIN | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['with_auth'], d['last_key'])")" = "6 sk-test" ] &&
   [ "$(jget "$T/happy2.stats" "d['llm']['requests'], d['llm']['cache_hits']")" = "0 6" ] \
   && ok "rerun over the cache sends nothing (OPENAI_BASE_URL); --api-key sent as a bearer token" || bad rerun "rc $RC $(cat "$T/happy2.stats")"
 
@@ -80,11 +64,11 @@ else bad n3 "rc $RC $(head -c 600 "$T/n3.jsonl")"; fi
 python3 -c "
 import json
 for i in range(20): print(json.dumps({'id': 'd/%d' % i, 'prompt': 'the same question'}))" > "$T/dup.jsonl"
-start dup "$F/rules.jsonl" --latency-ms 200
+llm_server_start dup "$F/rules.jsonl" --latency-ms 200
 gen "$T/dup.jsonl" -o "$T/dup.out" --endpoint "http://127.0.0.1:$PORT" --stats "$T/dup.stats" -q
-[ $RC -eq 0 ] && [ "$(requests $PORT)" -eq 1 ] && [ "$(wc -l < "$T/dup.out")" -eq 20 ] &&
+[ $RC -eq 0 ] && [ "$(llm_server_requests $PORT)" -eq 1 ] && [ "$(wc -l < "$T/dup.out")" -eq 20 ] &&
   [ "$(jget "$T/dup.stats" "d['llm']['cache_hits']")" = 19 ] \
-  && ok "20 identical prompts in flight together: one request" || bad dup "rc $RC requests $(requests $PORT)"
+  && ok "20 identical prompts in flight together: one request" || bad dup "rc $RC requests $(llm_server_requests $PORT)"
 
 # --rpm 600 = 10 requests a second (a bucket of one second's worth): 30 take about 2 s.
 python3 -c "
@@ -97,13 +81,42 @@ el=$(python3 -c "print('%.2f' % ($t1 - $t0))")
 [ $RC -eq 0 ] && python3 -c "import sys; sys.exit(0 if 1.8 <= $el <= 6 else 1)" \
   && ok "--rpm 600: 30 requests in $el s" || bad rpm "rc $RC, $el s"
 
+# --tpm 2400 = 40 tokens a second, a bucket of one second's worth. The test
+# server counts a token per 4 bytes: each of these requests uses 10 (4
+# prompt, 6 completion), so 12 of them (120 tokens) need the first 40 and
+# (120 - 10 - 40) / 40 = 1.75 s of refill before the last one may start,
+# however fast the machine. The bound comes from the run's own --stats
+# (tokens as the server counted them); the upper limit only says the
+# limiter does not stall (a loaded machine only makes the run slower).
+python3 -c "
+import json
+for i in range(12): print(json.dumps({'id': 't/%d' % i, 'prompt': 'tpm limited %02d' % i}))" > "$T/tpm.jsonl"
+gen "$T/tpm.jsonl" -o "$T/tpm0.out" --endpoint "http://127.0.0.1:$MAIN" --max-new-tokens 8 --stats "$T/tpm0.stats" -q
+t0=$(now)
+gen "$T/tpm.jsonl" -o "$T/tpm.out" --endpoint "http://127.0.0.1:$MAIN" --max-new-tokens 8 --tpm 2400 \
+  --stats "$T/tpm.stats" -q
+t1=$(now)
+tpm=$(python3 - "$T/tpm.stats" "$t0" "$t1" <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+el = float(sys.argv[3]) - float(sys.argv[2])
+n, used = d["written"], d["llm"]["prompt_tokens"] + d["llm"]["completion_tokens"]
+rate = 2400 / 60  # tokens a second, and the bucket's size
+least = (used - used / n - rate) / rate
+print("%d %d %.2f %.2f %s" % (n, used, least, el, least >= 1.5 and least <= el <= least + 5))
+EOF2
+)
+[ $RC -eq 0 ] && [ "${tpm##* }" = True ] && [ "$(jget "$T/tpm0.stats" "d['llm']['prompt_tokens'] + d['llm']['completion_tokens']")" = 120 ] \
+  && ok "--tpm 2400: 12 requests of 10 tokens take at least 1.75 s (written, tokens, bound, seconds: ${tpm% *})" \
+  || bad tpm "rc $RC written, tokens, bound, seconds, ok: $tpm"
+
 # --- faults: each clears after `times`, everything completes ---------------
 for fault in 429 500 malformed truncated drop slow; do
   extra=
   [ $fault = slow ] && extra="--timeout 0.5"
   printf '{"match": "", "fault": "%s", "times": 2, "retry_after": 1, "delay_ms": 3000}\n' $fault > "$T/f_$fault.rules"
   cat "$F/rules.jsonl" >> "$T/f_$fault.rules"
-  start "f_$fault" "$T/f_$fault.rules"
+  llm_server_start "f_$fault" "$T/f_$fault.rules"
   t0=$(now)
   gen "$F/prompts.jsonl" -o "$T/f_$fault.jsonl" --endpoint "http://127.0.0.1:$PORT" --stats "$T/f_$fault.stats" \
     -q $extra
@@ -117,17 +130,26 @@ for fault in 429 500 malformed truncated drop slow; do
   else bad "fault_$fault" "rc $RC, requests/retries/failed $r, $(head -c 300 "$T/err")"; fi
 done
 
-# A fault that never clears: that item is rejected with its error, the run goes on, exit 1.
+# A fault that never clears: that prompt is dropped as llm_failed with its
+# error on stderr (as every generator does), the run goes on, exit 0, and
+# the counts add up: read = written + dropped + rejected.
 { echo '{"match": "prime", "fault": "500"}'; cat "$F/rules.jsonl"; } > "$T/never.rules"
-start never "$T/never.rules"
+llm_server_start never "$T/never.rules"
 gen "$F/prompts.jsonl" -o "$T/never.jsonl" --endpoint "http://127.0.0.1:$PORT" --max-attempts 3 \
   --rejects "$T/never.rej" --stats "$T/never.stats"
-c=$(jget "$T/never.stats" "d['read'], d['written'], d['dropped_total'], d['rejected'], d['llm']['requests']")
-if [ $RC -eq 1 ] && [ "$c" = "7 4 2 1 8" ] && grep -q '"line":2' "$T/never.rej" &&
-   grep -q 'HTTP 500' "$T/never.rej" && grep -q 'after 3 attempts' "$T/never.rej" &&
+c=$(jget "$T/never.stats" "d['read'], d['written'], d['dropped_total'], d['dropped']['llm_failed'], d['rejected'], d['read'] == d['written'] + d['dropped_total'] + d['rejected'], d['gen']['prompts_failed'], d['llm']['requests']")
+if [ $RC -eq 0 ] && [ "$c" = "7 4 3 1 0 True 1 8" ] && [ ! -s "$T/never.rej" ] &&
+   grep -q 'record 2 failed: .*HTTP 500.*after 3 attempts' "$T/err" &&
    [ "$(grep -v '"p/2"' "$F/respond.expected.jsonl" | cmp - "$T/never.jsonl" && echo same)" = same ]; then
-  ok "fault that never clears: item rejected (line 2, HTTP 500 after 3 attempts), others written, exit 1"
-else bad never "rc $RC counts $c; $(cat "$T/never.rej" 2>/dev/null | head -c 300)"; fi
+  ok "fault that never clears: prompt dropped (llm_failed; record 2, HTTP 500 after 3 attempts on stderr), others written, exit 0"
+else bad never "rc $RC counts $c; $(head -c 300 "$T/err"); rejects $(head -c 300 "$T/never.rej" 2>/dev/null)"; fi
+# --on-error fail is about bad input records: a failed request is not one.
+gen "$F/prompts.jsonl" -o "$T/never2.jsonl" --endpoint "http://127.0.0.1:$PORT" --max-attempts 2 --on-error fail \
+  --stats "$T/never2.stats" -q
+c=$(jget "$T/never2.stats" "d['written'], d['dropped']['llm_failed'], d['rejected']")
+[ $RC -eq 0 ] && [ "$c" = "4 1 0" ] && cmp -s "$T/never.jsonl" "$T/never2.jsonl" \
+  && ok "fault that never clears with --on-error fail: the same drop, the run goes on, exit 0" || bad never_fail "rc $RC counts $c"
+llm_server_stop never
 
 # --- budget: stops cleanly, a rerun with more budget finishes identically ---
 python3 -c "
@@ -153,22 +175,22 @@ c=$(jget "$T/bt.stats" "d['written'] < 40 and d['written'] >= 1 and d['llm']['bu
 python3 -c "
 import json
 for i in range(400): print(json.dumps({'id': 'e/%d' % i, 'prompt': 'balance %d' % i}))" > "$T/e.jsonl"
-start a "$F/rules.jsonl" --latency-ms 20
+llm_server_start a "$F/rules.jsonl" --latency-ms 20
 PA=$PORT
-start b "$F/rules.jsonl" --latency-ms 20
+llm_server_start b "$F/rules.jsonl" --latency-ms 20
 PB=$PORT
 gen "$T/e.jsonl" -o "$T/e.jsonl.out" --endpoint "http://127.0.0.1:$PA" --endpoint "http://127.0.0.1:$PB/v1" \
   --concurrency 16 --cache "$T/e.sqlite" -q
-na=$(requests $PA)
-nb=$(requests $PB)
+na=$(llm_server_requests $PA)
+nb=$(llm_server_requests $PB)
 if [ $RC -eq 0 ] && [ $((na + nb)) -eq 400 ] && [ $na -ge 140 ] && [ $nb -ge 140 ]; then
   ok "two endpoints share the load ($na / $nb)"
 else bad balance "rc $RC a=$na b=$nb"; fi
-start c "$F/rules.jsonl"
+llm_server_start c "$F/rules.jsonl"
 PC=$PORT
 gen "$T/e.jsonl" -o "$T/e2.jsonl" --endpoint "http://127.0.0.1:$PC" --cache "$T/e.sqlite" -q
-[ $RC -eq 0 ] && [ "$(requests $PC)" -eq 0 ] && cmp -s "$T/e.jsonl.out" "$T/e2.jsonl" \
-  && ok "cache hit across endpoints: a third server gets no request" || bad cache_across "rc $RC $(requests $PC)"
+[ $RC -eq 0 ] && [ "$(llm_server_requests $PC)" -eq 0 ] && cmp -s "$T/e.jsonl.out" "$T/e2.jsonl" \
+  && ok "cache hit across endpoints: a third server gets no request" || bad cache_across "rc $RC $(llm_server_requests $PC)"
 
 # --- 256 in flight: nothing stalls ------------------------------------------
 # Regression: the server on libmicrohttpd's epoll mode left groups of
@@ -178,9 +200,9 @@ gen "$T/e.jsonl" -o "$T/e2.jsonl" --endpoint "http://127.0.0.1:$PC" --cache "$T/
 python3 -c "
 import json
 for i in range(5000): print(json.dumps({'id': 'c/%d' % i, 'prompt': 'concurrency %d' % i}))" > "$T/c.jsonl"
-start conc "$F/rules.jsonl"
+llm_server_start conc "$F/rules.jsonl"
 PCC=$PORT
-start concl "$F/rules.jsonl" --latency-ms 5
+llm_server_start concl "$F/rules.jsonl" --latency-ms 5
 PCL=$PORT
 conc_bad=
 for round in 1 2 3 4; do
@@ -191,16 +213,16 @@ for round in 1 2 3 4; do
   r=$(jget "$T/c.stats" "d['written'], d['llm']['requests'], d['llm']['retries'], d['llm']['failed']")
   [ $RC -eq 0 ] && [ "$r" = "5000 5000 0 0" ] || conc_bad="$conc_bad round $round: rc $RC written/requests/retries/failed $r;"
 done
-[ -z "$conc_bad" ] && [ "$(requests $PCC)" -eq 15000 ] && [ "$(requests $PCL)" -eq 5000 ] \
+[ -z "$conc_bad" ] && [ "$(llm_server_requests $PCC)" -eq 15000 ] && [ "$(llm_server_requests $PCL)" -eq 5000 ] \
   && ok "5,000 requests at concurrency 256, x4 (one with 5 ms latency): all answered, no retry, no timeout" \
-  || bad concurrency "$conc_bad server counts $(requests $PCC) $(requests $PCL)"
+  || bad concurrency "$conc_bad server counts $(llm_server_requests $PCC) $(llm_server_requests $PCL)"
 
 # --- SIGKILL halfway, then resume: same bytes, nothing completed re-sent -----
 python3 -c "
 import json
 for i in range(600): print(json.dumps({'id': 'k/%d' % i, 'prompt': 'kill test %d' % i}))" > "$T/k.jsonl"
 gen "$T/k.jsonl" -o "$T/k_ref.jsonl" --endpoint "http://127.0.0.1:$MAIN" -q
-start k "$F/rules.jsonl" --latency-ms 40
+llm_server_start k "$F/rules.jsonl" --latency-ms 40
 PK=$PORT
 "$TS" gen respond "$T/k.jsonl" -o "$T/k.jsonl.out" --endpoint "http://127.0.0.1:$PK" --cache "$T/k.sqlite" \
   --concurrency 8 -q 2>/dev/null &
@@ -208,23 +230,12 @@ GP=$!
 sleep 1.2
 kill -9 $GP
 wait $GP 2>/dev/null
-python3 -c "
-import sqlite3, sys
-for (r,) in sqlite3.connect(sys.argv[1]).execute('select request from llm_cache'): print(r)" "$T/k.sqlite" > "$T/k.done1"
+llm_cache_requests "$T/k.sqlite" > "$T/k.done1"
 done1=$(wc -l < "$T/k.done1")
 gen "$T/k.jsonl" -o "$T/k.jsonl.out" --endpoint "http://127.0.0.1:$PK" --cache "$T/k.sqlite" --concurrency 8 \
   --stats "$T/k.stats" -q
 # Every request cached by the killed run was sent exactly once in all.
-resent=$(curl -s "http://127.0.0.1:$PK/stats" | python3 -c "
-import json, sqlite3, sys
-counts = json.load(sys.stdin)['by_body_hash']
-def fnv(b):
-    h = 0xcbf29ce484222325
-    for c in b:
-        h = ((h ^ c) * 0x100000001b3) & 0xffffffffffffffff
-    return '%016x' % h
-rows = open(sys.argv[1], 'rb').read().splitlines()
-print(sum(1 for r in rows if counts.get(fnv(r)) != 1))" "$T/k.done1")
+resent=$(llm_server_resent $PK "$T/k.done1")
 hits=$(jget "$T/k.stats" "d['llm']['cache_hits']")
 if [ $RC -eq 0 ] && cmp -s "$T/k.jsonl.out" "$T/k_ref.jsonl" && [ "$done1" -gt 50 ] && [ "$done1" -lt 600 ] &&
    [ "$hits" -ge "$done1" ] && [ "$resent" = 0 ]; then

@@ -10,29 +10,17 @@ BUILD=${1:-build}
 cd "$(dirname "$0")/../.." || exit 2
 ROOT=$(pwd)
 TS="$ROOT/$BUILD/tuneset"
-SRV="$ROOT/$BUILD/llm_test_server"
 F="$ROOT/tests/fixtures/select"
-[ -x "$SRV" ] || make -s BUILD="$BUILD" "$BUILD/llm_test_server" >/dev/null || exit 2
+LLM_SERVER="$ROOT/$BUILD/llm_test_server"
+[ -x "$LLM_SERVER" ] || make -s BUILD="$BUILD" "$BUILD/llm_test_server" >/dev/null || exit 2
 T=$(mktemp -d)
-PIDS=
-cleanup() {
-  for p in $PIDS; do kill "$p" 2>/dev/null; done
-  rm -rf "$T"
-}
-trap cleanup EXIT
+LLM_SERVER_DIR=$T
+. "$ROOT/tests/lib/llm_server.sh"
+llm_server_trap 'rm -rf "$T"'
 pass=0
 failn=0
 ok() { pass=$((pass + 1)); echo "ok $1"; }
 bad() { failn=$((failn + 1)); echo "FAIL $1: $2"; }
-start() { # NAME RULES: starts a server, sets $PORT
-  rm -f "$T/$1.port"
-  "$SRV" --rules "$2" --port-file "$T/$1.port" >/dev/null 2>"$T/$1.srvlog" &
-  PIDS="$PIDS $!"
-  i=0
-  while [ ! -s "$T/$1.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-  PORT=$(cat "$T/$1.port")
-}
-requests() { curl -s "http://127.0.0.1:$1/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['requests'])"; }
 jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 # sel NAME ARGS...: gen select over the pool; output $T/NAME.jsonl, stats $T/NAME.json, stderr $T/NAME.err
 sel() {
@@ -47,11 +35,11 @@ for l in open(sys.argv[1]):
     r = json.loads(l); s = r['meta']['select']
     print('%s:%s:%d:%s' % (r['id'], s['domain'], s['round'], ','.join({True: 'y', False: 'n', None: '?'}[w['correct']] for w in s['weak'])))" "$1" | tr '\n' ' '; }
 
-start main "$F/main.rules.jsonl"; MAIN="http://127.0.0.1:$PORT"; MAINP=$PORT
-start weak_a "$F/weak_a.rules.jsonl"; WA="http://127.0.0.1:$PORT"
-start weak_b "$F/weak_b.rules.jsonl"; WB="http://127.0.0.1:$PORT"
-start right "$F/weak_right.rules.jsonl"; WR="http://127.0.0.1:$PORT"
-start wrong /dev/null; WW="http://127.0.0.1:$PORT"
+llm_server_start main "$F/main.rules.jsonl"; MAIN="http://127.0.0.1:$PORT"; MAINP=$PORT
+llm_server_start weak_a "$F/weak_a.rules.jsonl"; WA="http://127.0.0.1:$PORT"
+llm_server_start weak_b "$F/weak_b.rules.jsonl"; WB="http://127.0.0.1:$PORT"
+llm_server_start right "$F/weak_right.rules.jsonl"; WR="http://127.0.0.1:$PORT"
+llm_server_start wrong /dev/null; WW="http://127.0.0.1:$PORT"
 WEAK="--weak-model weak-a --weak-model weak-b --weak-endpoint $WA --weak-endpoint $WB"
 
 # --- usage ----------------------------------------------------------------
@@ -99,9 +87,9 @@ assert rs["s1k/10"]["domain"] == "60" and rs["s1k/11"]["domain"] == "unknown" an
 assert rs["s1k/8"]["trace_length"] == 300 and rs["s1k/7"]["trace_length"] == 400
 PY
 # Seeded: the same seed writes the same bytes (from the cache: nothing re-sent); another seed may differ.
-before=$(requests "$MAINP")
+before=$(llm_server_requests "$MAINP")
 sel eq2 --endpoint "$MAIN" --model labeller $WEAK --target 3 --seed 1 --cache "$T/eq.sqlite" -q
-after=$(requests "$MAINP")
+after=$(llm_server_requests "$MAINP")
 [ $RC -eq 0 ] && cmp -s "$T/eq.jsonl" "$T/eq2.jsonl" && [ "$before" = "$after" ] &&
   [ "$(jget "$T/eq2.json" "d['llm']['cache_hits']")" = 5 ] \
   && ok "rerun with the cache: same bytes, no request re-sent" || bad rerun "rc $RC before $before after $after $(cat "$T/eq2.err")"
@@ -139,7 +127,7 @@ sel lp --endpoint "$MAIN" --label-prompt "$F/label_prompt.txt" --target 50 -q
 
 # --- weak model failures: unknown, counted, questions kept ---------------------
 echo '{"match": "", "fault": "500", "times": 1000}' > "$T/fail.rules"
-start failing "$T/fail.rules"
+llm_server_start failing "$T/fail.rules"
 sel f --endpoint "$MAIN" --weak-model broken --weak-endpoint "http://127.0.0.1:$PORT" --max-attempts 2 --target 50 -q
 [ $RC -eq 0 ] && [ "$(jget "$T/f.json" "d['written'], d['select']['weak_failed']")" = "7 7" ] &&
   grep -q '"correct":null' "$T/f.jsonl" \
@@ -152,11 +140,8 @@ sel b --endpoint "$MAIN" --max-requests 2 --target 50
   && ok "--max-requests: refused labels unknown, counted and reported" || bad budget "rc $RC $(cat "$T/b.err") $(cat "$T/b.json")"
 
 # --- killed and resumed: the same bytes, completed requests not re-sent ----------
-rm -f "$T/slow.port"
-"$SRV" --rules "$F/main.rules.jsonl" --port-file "$T/slow.port" --latency-ms 300 >/dev/null 2>&1 &
-PIDS="$PIDS $!"
-i=0; while [ ! -s "$T/slow.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-SLOWP=$(cat "$T/slow.port")
+llm_server_start slow "$F/main.rules.jsonl" --latency-ms 300
+SLOWP=$PORT
 "$TS" gen select "$F/pool.jsonl" -o "$T/k.jsonl" --endpoint "http://127.0.0.1:$SLOWP" --concurrency 2 \
   --cache "$T/k.sqlite" --target 50 -q --drop-pattern 'Lorem\s+ipsum' 2>/dev/null &
 KP=$!
