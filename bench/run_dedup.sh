@@ -66,7 +66,7 @@ fi
 
 # shellcheck disable=SC2317 # called by cleanup
 clean_outputs() {
-    rm -f "$OUTDIR"/dedup-*.tuneset.jsonl "$OUTDIR"/dedup-*.python.jsonl "$OUTDIR/dedup-cat.jsonl" \
+    rm -f "$OUTDIR"/dedup-*.tuneset.jsonl "$OUTDIR"/dedup-*.python.jsonl "$OUTDIR/dedup-cat.jsonl" "$OUTDIR/dedup-floor.jsonl" \
         "$OUTDIR"/dedup-*.stats.json
     [ "$SUB" = "$IN" ] || rm -f "$SUB"
 }
@@ -128,6 +128,20 @@ run_kind() { # run_kind KIND IN PEER(0|1) DEDUP-OPTION...
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'; }
 
+# The floor: simdjson checking, minifying and writing every record, no
+# dedup (bench/floor_simdjson.cc; skipped without libsimdjson-dev).
+FLOOR=
+if pkg-config --exists simdjson 2>/dev/null && command -v g++ >/dev/null 2>&1; then
+    FLOOR="$DIR/floor_simdjson"
+    if [ ! -x "$FLOOR" ] || [ bench/floor_simdjson.cc -nt "$FLOOR" ]; then
+        # shellcheck disable=SC2046 # pkg-config's words are separate flags
+        g++ -O2 -std=c++17 bench/floor_simdjson.cc $(pkg-config --cflags --libs simdjson) -o "$FLOOR" ||
+            die "cannot build bench/floor_simdjson.cc"
+    fi
+else
+    echo "bench: note: no libsimdjson-dev (scripts/deps.sh bench installs it): the simdjson floor is skipped"
+fi
+
 echo "bench: dedup: $(host_line); $(python3 --version 2>&1)"
 echo "bench: load average at start: $(loadavg)"
 # The floor under the whole command: parsing and writing the same records
@@ -135,6 +149,11 @@ echo "bench: load average at start: $(loadavg)"
 echo "bench: cat (parse + write, no dedup): $IN"
 measure tuneset cat "$IN" "$OUTDIR/dedup-cat.jsonl" "$TUNESET" cat "$IN" -o "$OUTDIR/dedup-cat.jsonl" -q
 rm -f "$OUTDIR/dedup-cat.jsonl"
+if [ -n "$FLOOR" ]; then
+    echo "bench: floor (simdjson: check + minify + write, no dedup): $IN"
+    measure simdjson floor "$IN" "$OUTDIR/dedup-floor.jsonl" "$FLOOR" "$IN" "$OUTDIR/dedup-floor.jsonl"
+    rm -f "$OUTDIR/dedup-floor.jsonl"
+fi
 run_kind exact "$IN" 1 --exact-only
 if [ "$SUB" = "$IN" ]; then
     run_kind near "$IN" 1
@@ -146,7 +165,7 @@ echo "bench: load average at end: $(loadavg)"
 
 sz=$(wc -c <"$IN")
 szs=$(wc -c <"$SUB")
-report dedup 14 "cat=$sz exact=$sz near=$sz near-sub=$szs exact:read=$sz exact:dedup=$sz near:read=$sz near:dedup=$sz near-sub:read=$szs near-sub:dedup=$szs" '
+report dedup 14 "cat=$sz floor=$sz exact=$sz near=$sz near-sub=$szs exact:read=$sz exact:dedup=$sz near:read=$sz near:dedup=$sz near-sub:read=$szs near-sub:dedup=$szs" '
 function verdicts() {
   split(recs, kv, " ")
   for (i in kv) { split(kv[i], p, "="); nrec[p[1]] = p[2] }
@@ -156,6 +175,7 @@ function verdicts() {
     if (!((K, T) in sec) || sec[K, T] <= 0) continue
     rps[K, T] = nrec[K] / sec[K, T]
     r = (T != "tuneset" && ((K, "tuneset") in sec)) ? sprintf("%.1fx", sec[K, T] / sec[K, "tuneset"]) : ""
+    if (K == "floor" && (("exact", "tuneset") in sec)) r = sprintf("%.2fx (exact dedup / this floor)", sec[K, T] / sec["exact", "tuneset"])
     printf "%-14s %-8s %12.0f  %s\n", K, T, rps[K, T], r
   }
   print ""
@@ -164,8 +184,10 @@ function verdicts() {
   K = ((("near", "tuneset") in sec)) ? "near" : "near-sub"
   verdict(K, "tuneset", "near dedup, whole command", rps[K, "tuneset"], ">=", tnear, "rec/s")
   if (("cat", "tuneset") in sec)
-    printf "     %-26s %8.1f rec/s (parse + write alone: the ceiling for exact)\n", "tuneset cat", rps["cat", "tuneset"]
-}' -v recs="cat=$NIN exact=$NIN near=$NIN near-sub=$NSUB exact:read=$NIN exact:dedup=$NIN near:read=$NIN near:dedup=$NIN near-sub:read=$NSUB near-sub:dedup=$NSUB" -v texact="$T_EXACT" -v tnear="$T_NEAR"
+    printf "     %-26s %8.1f rec/s (parse into trees + write, no dedup)\n", "tuneset cat", rps["cat", "tuneset"]
+  if (("floor", "simdjson") in sec)
+    printf "     %-26s %8.1f rec/s (simdjson: check + minify + write, no dedup: the floor for any command that checks its input)\n", "simdjson floor", rps["floor", "simdjson"]
+}' -v recs="cat=$NIN floor=$NIN exact=$NIN near=$NIN near-sub=$NSUB exact:read=$NIN exact:dedup=$NIN near:read=$NIN near:dedup=$NIN near-sub:read=$NSUB near-sub:dedup=$NSUB" -v texact="$T_EXACT" -v tnear="$T_NEAR"
 
 [ "$FAILED" = 0 ] || echo "bench: FAILED: a tool failed or the outputs differ (see above)"
 exit "$FAILED"

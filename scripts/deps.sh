@@ -37,6 +37,8 @@ if [ "${1:-}" = bench ]; then
   command -v jq >/dev/null 2>&1 || need="$need jq"
   [ -x /usr/bin/time ] || need="$need time"
   command -v taskset >/dev/null 2>&1 || need="$need util-linux"
+  # run_dedup.sh's floor: simdjson parsing and minifying every record.
+  have_pc simdjson || need="$need libsimdjson-dev"
 fi
 if [ -z "$need" ]; then
   exit 0

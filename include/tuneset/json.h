@@ -146,7 +146,9 @@ int ts_json_pick_scan(ts_json_pick *k, const char *text, size_t n, ts_buf *out, 
 const ts_json_hit *ts_json_pick_hits(const ts_json_pick *k, size_t *n);
 /* The hit of top key number key (index in the top list), or NULL. */
 const ts_json_hit *ts_json_pick_top(const ts_json_pick *k, unsigned key);
-/* The buffer hits' off/len point into; valid until the next scan. */
+/* The buffer hits' off/len point into; valid until the next scan. At least
+ * 32 bytes past the end of every value there are readable (vector code
+ * may load whole blocks). */
 const char *ts_json_pick_text(const ts_json_pick *k);
 void ts_json_pick_free(ts_json_pick *k);
 

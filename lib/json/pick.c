@@ -453,10 +453,12 @@ int ts_json_pick_scan(ts_json_pick *k, const char *text, size_t n, ts_buf *out, 
         return ts_err_set(err, TS_ENOMEM, NULL);
     const uint8_t *p = (const uint8_t *)text;
     int rc = k->portable ? PK_SLOW : pk_scan_avx2(k, text, n, out);
-    if (rc != PK_SLOW)
-        return rc ? ts_err_set(err, rc, NULL) : 0;
+    if (rc == 0)
+        return 0;
     k->nhits = 0;
     memset(k->first, 0, sizeof k->first);
+    if (rc != PK_SLOW)
+        return ts_err_set(err, rc, NULL);
     S x = {p, p + n, (uint8_t *)out->data + out->len, (uint8_t *)k->text.data, k};
     rc = tsj_utf8_validate(p, p + n) < p + n ? BAD : scan(&x);
     if (rc == 0) {
