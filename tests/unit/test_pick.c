@@ -165,6 +165,9 @@ static int check(px *x, const char *text, size_t n, bool *ok)
 {
     char *name = g_what;
     snprintf(name, sizeof g_what, "%.*s%s", n > 60 ? 60 : (int)n, text, n > 60 ? "..." : "");
+    for (char *c = name; *c; c++)
+        if ((unsigned char)*c < 0x20)
+            *c = '.'; /* one line a failure */
     *ok = true;
     x->checked++;
     ts_arena_reset(&x->a);
@@ -498,5 +501,206 @@ TEST(pick_layouts)
         });
     }
     CHECK(x.fast == 4 || !have_avx2());
+    px_free(&x);
+}
+
+/* --- 64-byte blocks: every position of quotes, escapes and UTF-8 ------------ */
+
+typedef struct {
+    const char *raw, *dec;
+} unit;
+
+/* Escapes the AVX2 scan does itself, and ones it leaves to the portable
+ * scan (the writer writes them otherwise). */
+static const unit fast_units[] = {{"a", "a"}, {"\\n", "\n"}, {"\\\"", "\""}, {"\\\\", "\\"},
+                                  {"\xc3\xa9", "\xc3\xa9"}, {"\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80"},
+                                  {"\xe4\xb8\xad", "\xe4\xb8\xad"}, {" ", " "}, {"\\t", "\t"}, {"\\b", "\b"},
+                                  {"\\\\", "\\"}, {"\\\\", "\\"}, {"\\\"", "\""}, {"z", "z"}};
+static const unit slow_units[] = {{"a", "a"}, {"\\/", "/"}, {"\\u00e9", "\xc3\xa9"},
+                                  {"\\ud83d\\ude00", "\xf0\x9f\x98\x80"}, {"\\u0041", "A"},
+                                  {"\\u001f", "\x1f"}, {"\\\\", "\\"}, {"\\r", "\r"}};
+
+static const char *const blk_top[] = {"messages", "id", "meta", NULL};
+static const char *const blk_inner[] = {"role", "content", "say \"x\"", "score", NULL};
+
+/* One record: pad blanks, then S (units[r..r+len) cyclically) as a picked
+ * value, a picked id, an unpicked key, and an inner key with escapes. */
+static bool block_case(px *x, const unit *u, size_t nu, size_t r, size_t len, size_t pad, ts_buf *t, ts_buf *dec)
+{
+    t->len = dec->len = 0;
+    for (size_t i = 0; i < pad; i++)
+        ts_buf_putc(t, i % 5 == 4 ? '\n' : ' ');
+    size_t s0 = t->len;
+    for (size_t i = 0; i < len; i++) {
+        const unit *v = &u[(r + i) % nu];
+        ts_buf_append(t, v->raw, strlen(v->raw));
+        ts_buf_append(dec, v->dec, strlen(v->dec));
+    }
+    size_t s1 = t->len;
+    char *s = malloc(s1 - s0 + 1);
+    memcpy(s, t->data + s0, s1 - s0);
+    s[s1 - s0] = 0;
+    t->len = 0;
+    for (size_t i = 0; i < pad; i++)
+        ts_buf_putc(t, i % 5 == 4 ? '\n' : ' ');
+    ts_buf_printf(t, "{\"messages\":[{\"role\":\"user\",\"content\":\"%s\"},{\"say \\\"x\\\"\":\"%s\",\"role\":\"a\"}],"
+                     "\"%s\":0,\"id\":\"%s\",\"meta\":{\"score\":%zu}}",
+                  s, s, s, s, len);
+    free(s);
+    bool ok;
+    if (check(x, t->data, t->len, &ok) || !ok)
+        return ok ? BAD("rejected: %s", g_what) : false;
+    ts_buf_putc(dec, 0);
+    char num[32];
+    snprintf(num, sizeof num, "%zu", len);
+    HITS(x, {
+        if (nhits(k) != 8 || !hit_is(k, 2, false, 1, 0, TS_JSON_STRING, dec->data) ||
+            !hit_is(k, 3, false, 2, 1, TS_JSON_STRING, dec->data) || !hit_is(k, 4, false, 0, 1, TS_JSON_STRING, "a") ||
+            !hit_is(k, 5, true, 1, 0, TS_JSON_STRING, dec->data) || !hit_is(k, 6, true, 2, 0, TS_JSON_OBJECT, NULL) ||
+            !hit_is(k, 7, false, 3, 0, TS_JSON_NUMBER, num))
+            return BAD("len %zu pad %zu rot %zu: hits", len, pad, r);
+    });
+    return true;
+}
+
+TEST(pick_block_boundaries)
+{
+    px x;
+    px_init(&x, blk_top, blk_inner, NULL);
+    ts_buf t, dec;
+    ts_buf_init(&t, 0);
+    ts_buf_init(&dec, 0);
+    long fast_records = 0;
+    for (int set = 0; set < 2; set++) {
+        const unit *u = set ? slow_units : fast_units;
+        size_t nu = set ? sizeof slow_units / sizeof *slow_units : sizeof fast_units / sizeof *fast_units;
+        long fast0 = x.fast;
+        for (size_t r = 0; r < nu; r++)
+            for (size_t len = 0; len <= 200; len++)
+                for (size_t p = 0; p < 4; p++) {
+                    size_t pad = p == 3 ? (len * 13 + r * 5 + 32) % 64 : p == 2 ? (len * 7 + r) % 64 : p;
+                    if (!block_case(&x, u, nu, r, len, pad, &t, &dec)) {
+                        CHECK(!"block case");
+                    }
+                    fast_records += !set;
+                }
+        if (set == 0)
+            CHECK(x.fast - fast0 == fast_records || !have_avx2()); /* none fell back */
+    }
+    fprintf(stderr, "  pick blocks: %ld records, %ld by the AVX2 scan\n", x.checked, x.fast);
+    ts_buf_release(&t);
+    ts_buf_release(&dec);
+    px_free(&x);
+}
+
+/* --- errors: the parser's code, byte and words ------------------------------ */
+
+/* A record of about 150 bytes: strings, numbers, literals, nesting. */
+static const char err_base[] = "{\"messages\":[{\"role\":\"user\",\"content\":\"tell me a story about a cat, "
+                               "\xc3\xa9t\xc3\xa9 \xf0\x9f\x98\x80\"}],\"id\":\"e1\",\"meta\":{\"score\":-1.5e3,"
+                               "\"ok\":true,\"no\":null,\"x\":[1,2,{}]}}";
+
+/* Checks text with bytes ins inserted at offset at (replacing rep bytes). */
+static int check_edit(px *x, size_t at, size_t rep, const char *ins, size_t nins, int *bad)
+{
+    size_t n = sizeof err_base - 1;
+    char buf[sizeof err_base + 16];
+    memcpy(buf, err_base, at);
+    memcpy(buf + at, ins, nins);
+    memcpy(buf + at + nins, err_base + at + rep, n - at - rep);
+    bool ok;
+    int rc = check(x, buf, n - rep + nins, &ok);
+    *bad += !ok;
+    return rc;
+}
+
+TEST(pick_errors_utf8_and_controls)
+{
+    px x;
+    px_init(&x, rec_top, rec_inner, NULL);
+    static const char *const bad_utf8[] = {"\xff", "\xc3\x28", "\xed\xa0\x80", "\xc0\xaf", "\xf4\x90\x80\x80",
+                                           "\xe2\x82", "\x80", "\xf0\x9f\x98"};
+    size_t n = sizeof err_base - 1;
+    int bad = 0, utf8 = 0, ctl = 0, trunc = 0;
+    for (size_t at = 0; at <= n; at++) {
+        for (size_t b = 0; b < sizeof bad_utf8 / sizeof *bad_utf8; b++)
+            utf8 += check_edit(&x, at, 0, bad_utf8[b], strlen(bad_utf8[b]), &bad) == TS_EUTF8;
+        /* a raw control byte (and DEL, which JSON allows in strings) */
+        static const char ctls[] = {0x01, 0x1f, 0x00, 0x0b, 0x7f};
+        for (size_t c = 0; c < sizeof ctls; c++)
+            ctl += check_edit(&x, at, at < n, &ctls[c], 1, &bad) == TS_ESYNTAX;
+        /* every prefix: unterminated strings, cut numbers, literals, escapes */
+        bool ok;
+        trunc += check(&x, err_base, at, &ok) != 0;
+        bad += !ok;
+    }
+    fprintf(stderr, "  pick errors: %ld records, %d UTF-8, %d syntax from control bytes, %d cut\n", x.checked,
+            utf8, ctl, trunc);
+    CHECK_INT(bad, 0);
+    CHECK(utf8 > 300 && ctl > 400);
+    CHECK_INT(trunc, n); /* every proper prefix is rejected */
+    /* an unterminated string at the end; a backslash at the very end */
+    CHECK_INT(check_str(&x, "{\"messages\":[{\"content\":\"abc"), TS_ESYNTAX);
+    CHECK_INT(check_str(&x, "{\"id\":\"abc\\"), TS_ESYNTAX);
+    CHECK_INT(check_str(&x, "{\"id\":\"a\\u12"), TS_ESYNTAX);
+    CHECK_INT(check_str(&x, "{\"id\":\"\\ud83d\"}"), TS_EUTF8); /* a lone surrogate */
+    CHECK_INT(check_str(&x, "{\"id\":\"x\"} {}"), TS_ESYNTAX);     /* two values */
+    CHECK_INT(check_str(&x, "{\"id\":\"x\x7f\"}"), 0);
+    px_free(&x);
+}
+
+TEST(pick_errors_limits)
+{
+    ts_json_opts o = {.max_depth = 8, .max_string = 16};
+    px x;
+    px_init(&x, rec_top, rec_inner, &o);
+    char t[256];
+    for (int d = 1; d <= 10; d++) {
+        /* arrays, objects, and both under a picked key */
+        int n = 0;
+        for (int i = 0; i < d; i++)
+            t[n++] = '[';
+        for (int i = 0; i < d; i++)
+            t[n++] = ']';
+        t[n] = 0;
+        CHECK_INT(check_str(&x, t), d <= 8 ? 0 : TS_EDEPTH);
+        n = 0;
+        for (int i = 0; i < d; i++)
+            n += sprintf(t + n, "{\"content\":");
+        n += sprintf(t + n, "1");
+        for (int i = 0; i < d; i++)
+            t[n++] = '}';
+        t[n] = 0;
+        CHECK_INT(check_str(&x, t), d <= 8 ? 0 : TS_EDEPTH);
+        n = sprintf(t, "{\"messages\":[{\"content\":");
+        for (int i = 3; i < d; i++) /* three levels to the picked value */
+            t[n++] = '[';
+        n += sprintf(t + n, "\"x\"");
+        for (int i = 3; i < d; i++)
+            t[n++] = ']';
+        n += sprintf(t + n, "}]}");
+        CHECK_INT(check_str(&x, t), d <= 8 ? 0 : TS_EDEPTH);
+    }
+    /* max_string counts decoded bytes, in values and in keys */
+    static const struct {
+        const char *text;
+        int rc;
+    } strs[] = {
+        {"{\"id\":\"0123456789abcdef\"}", 0},
+        {"{\"id\":\"0123456789abcdefg\"}", TS_ETOOBIG},
+        {"{\"id\":\"\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\"}", 0},
+        {"{\"id\":\"\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\"}", TS_ETOOBIG},
+        {"{\"id\":\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"}", 0},
+        {"{\"id\":\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9!\"}", TS_ETOOBIG},
+        {"{\"id\":\"\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\"}", 0},
+        {"{\"id\":\"\\ud83d\\ude00\\ud83d\\ude00\\ud83d\\ude00\\ud83d\\ude00\"}", 0},
+        {"{\"id\":\"\\ud83d\\ude00\\ud83d\\ude00\\ud83d\\ude00\\ud83d\\ude00x\"}", TS_ETOOBIG},
+        {"{\"0123456789abcdef\":1}", 0},
+        {"{\"0123456789abcdefg\":1}", TS_ETOOBIG},
+        {"{\"messages\":[{\"content\":\"0123456789abcdef\\/\"}]}", TS_ETOOBIG},
+        {"[\"\\t\\t\\t\\t\\t\\t\\t\\t\\t\\t\\t\\t\\t\\t\\t\\t\", \"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\"]", TS_ETOOBIG},
+    };
+    for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
+        CHECK_INT(check_str(&x, strs[i].text), strs[i].rc);
     px_free(&x);
 }
