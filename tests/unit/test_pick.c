@@ -528,18 +528,13 @@ static const char *const blk_inner[] = {"role", "content", "say \"x\"", "score",
 static bool block_case(px *x, const unit *u, size_t nu, size_t r, size_t len, size_t pad, ts_buf *t, ts_buf *dec)
 {
     t->len = dec->len = 0;
-    for (size_t i = 0; i < pad; i++)
-        ts_buf_putc(t, i % 5 == 4 ? '\n' : ' ');
-    size_t s0 = t->len;
     for (size_t i = 0; i < len; i++) {
         const unit *v = &u[(r + i) % nu];
         ts_buf_append(t, v->raw, strlen(v->raw));
         ts_buf_append(dec, v->dec, strlen(v->dec));
     }
-    size_t s1 = t->len;
-    char *s = malloc(s1 - s0 + 1);
-    memcpy(s, t->data + s0, s1 - s0);
-    s[s1 - s0] = 0;
+    ts_buf_putc(t, 0);
+    char *s = strdup(t->data);
     t->len = 0;
     for (size_t i = 0; i < pad; i++)
         ts_buf_putc(t, i % 5 == 4 ? '\n' : ' ');
