@@ -699,3 +699,60 @@ TEST(pick_errors_limits)
         CHECK_INT(check_str(&x, strs[i].text), strs[i].rc);
     px_free(&x);
 }
+
+/* --- the key lists' limits, and state between scans ------------------------- */
+
+TEST(pick_key_limits)
+{
+    static char names[2][33][8];
+    const char *top[34] = {0}, *inner[34] = {0};
+    for (int i = 0; i < 33; i++) {
+        snprintf(names[0][i], sizeof names[0][i], "t%d", i);
+        snprintf(names[1][i], sizeof names[1][i], "i%d", i);
+        top[i] = names[0][i];
+        inner[i] = names[1][i];
+    }
+    CHECK(!ts_json_pick_new(top, NULL, NULL)); /* 33 keys: too many */
+    CHECK(!ts_json_pick_new(NULL, inner, NULL));
+    top[32] = inner[32] = NULL;
+    px x;
+    px_init(&x, top, inner, NULL); /* 32 keys each: the last ones work */
+    CHECK(x.k[0] && x.k[1]);
+    CHECK_INT(check_str(&x, "{\"t31\":{\"i0\":1,\"i31\":\"last\",\"i31\":\"dup\"},\"t0\":[{\"i31\":2,\"i30\":3}]}"), 0);
+    HITS(&x, {
+        CHECK_INT(nhits(k), 6);
+        CHECK(hit_is(k, 0, true, 31, 0, TS_JSON_OBJECT, NULL));
+        CHECK(hit_is(k, 2, false, 31, 1, TS_JSON_STRING, "last"));
+        CHECK(hit_is(k, 3, true, 0, 0, TS_JSON_ARRAY, NULL));
+        CHECK(hit_is(k, 5, false, 30, 0, TS_JSON_NUMBER, "3"));
+    });
+    /* a failed scan leaves no hits behind, and appends nothing */
+    CHECK_INT(check_str(&x, "{\"t31\":{\"i0\":1},\"t0\":[}"), TS_ESYNTAX);
+    HITS(&x, { CHECK_INT(nhits(k), 0); CHECK(!ts_json_pick_top(k, 31) && !ts_json_pick_top(k, 0)); });
+    px_free(&x);
+
+    /* keys of 255 bytes match; 256 is too long for a list */
+    char long_key[257];
+    memset(long_key, 'k', 256);
+    long_key[256] = 0;
+    const char *too_long[] = {long_key, NULL};
+    CHECK(!ts_json_pick_new(too_long, NULL, NULL));
+    long_key[255] = 0;
+    px_init(&x, too_long, NULL, NULL);
+    char doc[700];
+    snprintf(doc, sizeof doc, "{\"%sk\":1,\"%s\":2}", long_key, long_key);
+    CHECK_INT(check_str(&x, doc), 0);
+    HITS(&x, { CHECK_INT(nhits(k), 1); CHECK(hit_is(k, 0, true, 0, 0, TS_JSON_NUMBER, "2")); });
+    /* the same key with an escape: the portable scan decodes it */
+    snprintf(doc, sizeof doc, "{\"\\u006b%s\":3}", long_key + 1);
+    CHECK_INT(check_str(&x, doc), 0);
+    HITS(&x, { CHECK_INT(nhits(k), 1); CHECK(hit_is(k, 0, true, 0, 0, TS_JSON_NUMBER, "3")); });
+    px_free(&x);
+
+    /* no keys at all: still validates and compacts */
+    px_init(&x, NULL, NULL, NULL);
+    CHECK_INT(check_str(&x, " { \"messages\" : [ 1 ] } "), 0);
+    HITS(&x, { CHECK_INT(nhits(k), 0); });
+    CHECK(x.w.len == 16 && x.o.len == 17);
+    px_free(&x);
+}
