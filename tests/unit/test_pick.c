@@ -211,7 +211,7 @@ TEST(pick_block_boundaries)
 
 TEST(pick_key_limits)
 {
-    static char names[2][33][8];
+    static char names[2][33][16];
     const char *top[34] = {0}, *inner[34] = {0};
     for (int i = 0; i < 33; i++) {
         snprintf(names[0][i], sizeof names[0][i], "t%d", i);
