@@ -263,3 +263,39 @@ TEST(pick_key_limits)
     CHECK(x.w.len == 16 && x.o.len == 17);
     px_free(&x);
 }
+
+/* Deep mixed nesting: the AVX2 scan keeps one bit a level (object or
+ * array) in 64-bit words, and goes to the portable scan past the words it
+ * has (256 levels, until a portable scan has grown them); commas at every
+ * level make both scans look the bits up on the way out. */
+TEST(pick_deep_mixed_nesting)
+{
+    px x;
+    px_init(&x, rec_top, rec_inner, NULL);
+    ts_buf t;
+    ts_buf_init(&t, 0);
+    for (int d = 1; d <= 300; d++) {
+        t.len = 0;
+        ts_buf_printf(&t, "{\"messages\":[{\"role\":\"r\"}],\"meta\":");
+        for (int i = 0; i < d; i++)
+            ts_buf_printf(&t, (i * 7 + d) % 3 ? "[0," : "{\"content\":1,\"score\":");
+        ts_buf_printf(&t, "\"in\"");
+        for (int i = d - 1; i >= 0; i--)
+            ts_buf_printf(&t, (i * 7 + d) % 3 ? ",2]" : ",\"role\":3}");
+        ts_buf_printf(&t, ",\"id\":\"after %d\"}", d);
+        ts_buf_putc(&t, 0);
+        CHECK_INT(check_str(&x, t.data), 0);
+        char want[32];
+        snprintf(want, sizeof want, "after %d", d);
+        HITS(&x, {
+            const ts_json_hit *id = ts_json_pick_top(k, T_ID), *m = ts_json_pick_top(k, T_META);
+            CHECK(id && id->type == TS_JSON_STRING && id->len == strlen(want) &&
+                  !memcmp(ts_json_pick_text(k) + id->off, want, id->len));
+            CHECK(m && m->type == (d % 3 ? TS_JSON_ARRAY : TS_JSON_OBJECT) && m->len == 3);
+        });
+    }
+    fprintf(stderr, "  pick deep: %ld records, %ld by the AVX2 scan\n", x.checked, x.fast);
+    CHECK(x.fast >= 250 || !have_avx2());
+    ts_buf_release(&t);
+    px_free(&x);
+}
