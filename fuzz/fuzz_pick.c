@@ -3,10 +3,15 @@
  * the parser accepts; a rejection has the parser's code, byte and words
  * and appends nothing; an acceptance appends the writer's bytes, and each
  * hit holds the value found by following its key (and item) in the tree.
- * The two scans give identical output and hits. */
+ * The two scans give identical output and hits. And dedup's two readings
+ * of a record's fields (lib/curate/dedup_fields.c: from the tree, and from
+ * a pick of its text) give the same text, words, id and score. */
 #include <stdlib.h>
 #include <string.h>
 
+#include <math.h>
+
+#include "tuneset/curate_dedup.h"
 #include "tuneset/json.h"
 
 #include "../lib/json/pick_int.h"
@@ -76,12 +81,48 @@ static void check_hits(const ts_json_pick *k, const ts_json *root)
         abort();
 }
 
+static void check_dedup_fields(ts_json_pick *dk, const ts_json *v, const char *text, size_t size)
+{
+    static ts_dedup_text a, b;
+    static bool init;
+    if (!init) {
+        ts_dedup_text_init(&a);
+        ts_dedup_text_init(&b);
+        init = true;
+    }
+    ts_buf junk;
+    ts_buf_init(&junk, 0);
+    if (ts_json_pick_scan(dk, text, size, &junk, NULL))
+        abort();
+    ts_buf_release(&junk);
+    for (int f = 0; f < 3; f++) {
+        if (ts_dedup_text_of(&a, v, (ts_dedup_fields)f) || ts_dedup_text_of_picked(&b, dk, (ts_dedup_fields)f))
+            abort();
+        /* (no memcmp on empty buffers: their pointers may be NULL) */
+        if (a.norm.len != b.norm.len || (a.norm.len && memcmp(a.norm.data, b.norm.data, a.norm.len)) ||
+            a.nwords != b.nwords || (a.nwords && memcmp(a.words, b.words, a.nwords * sizeof *a.words)))
+            abort();
+    }
+    size_t n;
+    const char *id = ts_dedup_picked_id(dk, &n);
+    const ts_json *tid = ts_json_get(v, "id");
+    bool has = ts_json_is(tid, TS_JSON_STRING);
+    if (has != (id != NULL) || (has && (tid->len != n || (n && memcmp(tid->u.s, id, n)))))
+        abort();
+    double s1 = ts_dedup_score_of(v), s2 = ts_dedup_picked_score(dk);
+    if (!(s1 == s2 || (isnan(s1) && isnan(s2))))
+        abort();
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     static ts_json_pick *k[2];
     static ts_json_parser *ps;
+    static ts_json_pick *dk;
     ts_json_opts o = {.max_depth = 64, .max_string = 1 << 16};
     if (!ps) {
+        if (!(dk = ts_dedup_pick_new(&o)))
+            abort();
         k[0] = ts_json_pick_new(top, inner, &o);
         k[1] = ts_json_pick_new(top, inner, &o);
         ps = ts_json_parser_new(&o);
@@ -126,6 +167,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
                 h0[i].first != h1[i].first || h0[i].end != h1[i].end || h0[i].key != h1[i].key ||
                 h0[i].type != h1[i].type || h0[i].top != h1[i].top)
                 abort();
+        check_dedup_fields(dk, v, text, size);
     }
     for (int s = 0; s < 2; s++)
         ts_buf_release(&out[s]);

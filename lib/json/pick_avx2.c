@@ -81,28 +81,30 @@ enum {
 };
 
 #define REP16(...) __VA_ARGS__, __VA_ARGS__
+#define C(x) ((char)(x)) /* table bytes above 0x7F, as char */
 
 TARGET static inline __m256i utf8_errors(__m256i in, __m256i prev)
 {
     const __m256i lo4 = _mm256_set1_epi8(0x0F);
     const __m256i byte_1_high = _mm256_setr_epi8(REP16(
-        TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TWO_CONTS, TWO_CONTS,
-        TWO_CONTS, TWO_CONTS, TOO_SHORT | OVERLONG_2, TOO_SHORT, TOO_SHORT | OVERLONG_3 | SURROGATE,
-        TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4));
+        C(TOO_LONG), C(TOO_LONG), C(TOO_LONG), C(TOO_LONG), C(TOO_LONG), C(TOO_LONG), C(TOO_LONG), C(TOO_LONG),
+        C(TWO_CONTS), C(TWO_CONTS), C(TWO_CONTS), C(TWO_CONTS), C(TOO_SHORT | OVERLONG_2), C(TOO_SHORT),
+        C(TOO_SHORT | OVERLONG_3 | SURROGATE), C(TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4)));
     const __m256i byte_1_low = _mm256_setr_epi8(REP16(
-        CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4, CARRY | OVERLONG_2, CARRY, CARRY, CARRY | TOO_LARGE,
-        CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000,
-        CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000,
-        CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000,
-        CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000,
-        CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE, CARRY | TOO_LARGE | TOO_LARGE_1000,
-        CARRY | TOO_LARGE | TOO_LARGE_1000));
+        C(CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4), C(CARRY | OVERLONG_2), C(CARRY), C(CARRY),
+        C(CARRY | TOO_LARGE), C(CARRY | TOO_LARGE | TOO_LARGE_1000), C(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        C(CARRY | TOO_LARGE | TOO_LARGE_1000), C(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        C(CARRY | TOO_LARGE | TOO_LARGE_1000), C(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        C(CARRY | TOO_LARGE | TOO_LARGE_1000), C(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        C(CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE), C(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        C(CARRY | TOO_LARGE | TOO_LARGE_1000)));
     const __m256i byte_2_high = _mm256_setr_epi8(REP16(
-        TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
-        TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 | OVERLONG_4,
-        TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE,
-        TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE,
-        TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT));
+        C(TOO_SHORT), C(TOO_SHORT), C(TOO_SHORT), C(TOO_SHORT), C(TOO_SHORT), C(TOO_SHORT), C(TOO_SHORT),
+        C(TOO_SHORT), C(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 | OVERLONG_4),
+        C(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE),
+        C(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE),
+        C(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE), C(TOO_SHORT), C(TOO_SHORT), C(TOO_SHORT),
+        C(TOO_SHORT)));
     /* The 32 bytes before each byte's position: prev's high lane + in's low. */
     __m256i before = _mm256_permute2x128_si256(prev, in, 0x21);
     __m256i prev1 = _mm256_alignr_epi8(in, before, 15);
@@ -404,7 +406,7 @@ TARGET static int scan(ts_json_pick *k, const char *text, size_t n, ts_buf *out)
     if (!k->capkinds) {
         if (!(k->kinds = calloc(4, sizeof *k->kinds)))
             return TS_ENOMEM;
-        k->capkinds = 4; /* deeper records take the portable scan */
+        k->capkinds = 4; /* records deeper than the kinds array holds take the portable scan */
     }
     const uint8_t *p = (const uint8_t *)text;
     stage1 s = {0, 0, 0, _mm256_setzero_si256(), _mm256_setzero_si256(), (uint8_t *)out->data + out->len, k->idx};
