@@ -198,17 +198,15 @@ const char *ts_dedup_picked_id(const ts_json_pick *k, size_t *len)
     return ts_json_pick_text(k) + h->off;
 }
 
-/* A number's text as a double (NaN when it is not a number). */
+/* A number's text as a double (NaN when it is not a number), by the same
+ * conversion the tree reading uses. */
 static double number(const ts_json_pick *k, const ts_json_hit *h)
 {
-    if (!h || h->type != TS_JSON_NUMBER)
+    double d;
+    if (!h || h->type != TS_JSON_NUMBER || h->len > UINT32_MAX)
         return NAN;
-    char tmp[64];
-    if (h->len >= sizeof tmp)
-        return NAN; /* no score is written with 64 digits */
-    memcpy(tmp, ts_json_pick_text(k) + h->off, h->len);
-    tmp[h->len] = 0;
-    return strtod(tmp, NULL);
+    ts_json v = {.type = TS_JSON_NUMBER, .len = (uint32_t)h->len, .u.s = ts_json_pick_text(k) + h->off};
+    return ts_json_double(&v, &d) ? NAN : d;
 }
 
 double ts_dedup_picked_score(const ts_json_pick *k)
