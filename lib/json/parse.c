@@ -52,53 +52,19 @@ static inline const uint8_t *skip_ws(const uint8_t *p, const uint8_t *end)
     return p;
 }
 
-static inline int hexval(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 static int read_hex4(P *x, const uint8_t *p, unsigned *out)
 {
     if (x->end - p < 4)
         return fail(x, p, TS_ESYNTAX, "truncated \\u escape");
     unsigned v = 0;
     for (int i = 0; i < 4; i++) {
-        int h = hexval(p[i]);
+        int h = tsj_hexval(p[i]);
         if (h < 0)
             return fail(x, p + i, TS_ESYNTAX, "invalid hex digit in \\u escape");
         v = v << 4 | (unsigned)h;
     }
     *out = v;
     return 0;
-}
-
-static size_t put_utf8(uint8_t *o, unsigned cp)
-{
-    if (cp < 0x80) {
-        o[0] = (uint8_t)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (uint8_t)(0xC0 | cp >> 6);
-        o[1] = (uint8_t)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (uint8_t)(0xE0 | cp >> 12);
-        o[1] = (uint8_t)(0x80 | (cp >> 6 & 0x3F));
-        o[2] = (uint8_t)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (uint8_t)(0xF0 | cp >> 18);
-    o[1] = (uint8_t)(0x80 | (cp >> 12 & 0x3F));
-    o[2] = (uint8_t)(0x80 | (cp >> 6 & 0x3F));
-    o[3] = (uint8_t)(0x80 | (cp & 0x3F));
-    return 4;
 }
 
 /* tsj_scan_escape that also copies what it passes over to *dp, sixteen
@@ -192,7 +158,7 @@ static int parse_string_slow(P *x, const uint8_t *from, const uint8_t *p, ts_jso
                     cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                     p += 6;
                 }
-                d += put_utf8(d, cp);
+                d = tsj_put_utf8(d, cp);
                 goto next;
             }
             default:

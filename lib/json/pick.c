@@ -74,21 +74,13 @@ static inline const uint8_t *skip_ws(const uint8_t *p, const uint8_t *end)
     return p;
 }
 
-static inline int hexval(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static int hex4(const uint8_t *p, const uint8_t *end)
 {
     if (end - p < 4)
         return -1;
     int v = 0;
     for (int i = 0; i < 4; i++) {
-        int h = hexval(p[i]);
+        int h = tsj_hexval(p[i]);
         if (h < 0)
             return -1;
         v = v << 4 | h;
@@ -96,46 +88,12 @@ static int hex4(const uint8_t *p, const uint8_t *end)
     return v;
 }
 
-static inline uint8_t *put_utf8(uint8_t *o, unsigned cp)
-{
-    if (cp < 0x80) {
-        *o++ = (uint8_t)cp;
-    } else if (cp < 0x800) {
-        *o++ = (uint8_t)(0xC0 | cp >> 6);
-        *o++ = (uint8_t)(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        *o++ = (uint8_t)(0xE0 | cp >> 12);
-        *o++ = (uint8_t)(0x80 | (cp >> 6 & 0x3F));
-        *o++ = (uint8_t)(0x80 | (cp & 0x3F));
-    } else {
-        *o++ = (uint8_t)(0xF0 | cp >> 18);
-        *o++ = (uint8_t)(0x80 | (cp >> 12 & 0x3F));
-        *o++ = (uint8_t)(0x80 | (cp >> 6 & 0x3F));
-        *o++ = (uint8_t)(0x80 | (cp & 0x3F));
-    }
-    return o;
-}
-
 /* A decoded character as the writer writes it inside a string. */
 static inline uint8_t *put_canonical(uint8_t *d, unsigned cp)
 {
-    static const char hex[] = "0123456789abcdef";
     if (cp >= 0x20 && cp != '"' && cp != '\\')
-        return put_utf8(d, cp);
-    *d++ = '\\';
-    switch (cp) {
-    case '"': *d++ = '"'; break;
-    case '\\': *d++ = '\\'; break;
-    case '\b': *d++ = 'b'; break;
-    case '\f': *d++ = 'f'; break;
-    case '\n': *d++ = 'n'; break;
-    case '\r': *d++ = 'r'; break;
-    case '\t': *d++ = 't'; break;
-    default:
-        d[0] = 'u', d[1] = '0', d[2] = '0', d[3] = (uint8_t)hex[cp >> 4], d[4] = (uint8_t)hex[cp & 15];
-        d += 5;
-    }
-    return d;
+        return tsj_put_utf8(d, cp);
+    return (uint8_t *)tsj_put_escape((char *)d, (uint8_t)cp);
 }
 
 /* Copies string bytes to the output (and to the picked text when t is
@@ -226,7 +184,7 @@ static int scan_string(S *x)
         }
         size_t dec = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
         if (t)
-            t = put_utf8(t, cp);
+            t = tsj_put_utf8(t, cp);
         shrink += raw - dec;
         d = put_canonical(d, cp);
         p += raw;

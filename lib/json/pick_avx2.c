@@ -15,6 +15,7 @@
  * PK_SLOW, and the portable scan (pick.c) does the record, so this file
  * only ever has to be right about records it accepts. */
 #include "pick_int.h"
+#include "utf8_lookup.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -67,44 +68,15 @@ TARGET static inline uint64_t escaped_chars(uint64_t bs, uint64_t *carry)
 
 /* --- UTF-8 (the lookup method of utf8.c, 32 bytes at a time) ---------- */
 
-enum {
-    TOO_SHORT = 1 << 0,
-    TOO_LONG = 1 << 1,
-    OVERLONG_3 = 1 << 2,
-    TOO_LARGE = 1 << 3,
-    SURROGATE = 1 << 4,
-    OVERLONG_2 = 1 << 5,
-    TOO_LARGE_1000 = 1 << 6,
-    OVERLONG_4 = 1 << 6,
-    TWO_CONTS = 1 << 7,
-    CARRY = TOO_SHORT | TOO_LONG | TWO_CONTS
-};
 
 #define REP16(...) __VA_ARGS__, __VA_ARGS__
-#define C(x) ((char)(x)) /* table bytes above 0x7F, as char */
 
 TARGET static inline __m256i utf8_errors(__m256i in, __m256i prev)
 {
     const __m256i lo4 = _mm256_set1_epi8(0x0F);
-    const __m256i byte_1_high = _mm256_setr_epi8(REP16(
-        C(TOO_LONG), C(TOO_LONG), C(TOO_LONG), C(TOO_LONG), C(TOO_LONG), C(TOO_LONG), C(TOO_LONG), C(TOO_LONG),
-        C(TWO_CONTS), C(TWO_CONTS), C(TWO_CONTS), C(TWO_CONTS), C(TOO_SHORT | OVERLONG_2), C(TOO_SHORT),
-        C(TOO_SHORT | OVERLONG_3 | SURROGATE), C(TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4)));
-    const __m256i byte_1_low = _mm256_setr_epi8(REP16(
-        C(CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4), C(CARRY | OVERLONG_2), C(CARRY), C(CARRY),
-        C(CARRY | TOO_LARGE), C(CARRY | TOO_LARGE | TOO_LARGE_1000), C(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        C(CARRY | TOO_LARGE | TOO_LARGE_1000), C(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        C(CARRY | TOO_LARGE | TOO_LARGE_1000), C(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        C(CARRY | TOO_LARGE | TOO_LARGE_1000), C(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        C(CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE), C(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        C(CARRY | TOO_LARGE | TOO_LARGE_1000)));
-    const __m256i byte_2_high = _mm256_setr_epi8(REP16(
-        C(TOO_SHORT), C(TOO_SHORT), C(TOO_SHORT), C(TOO_SHORT), C(TOO_SHORT), C(TOO_SHORT), C(TOO_SHORT),
-        C(TOO_SHORT), C(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 | OVERLONG_4),
-        C(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE),
-        C(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE),
-        C(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE), C(TOO_SHORT), C(TOO_SHORT), C(TOO_SHORT),
-        C(TOO_SHORT)));
+    const __m256i byte_1_high = _mm256_setr_epi8(REP16(UTF8_BYTE_1_HIGH));
+    const __m256i byte_1_low = _mm256_setr_epi8(REP16(UTF8_BYTE_1_LOW));
+    const __m256i byte_2_high = _mm256_setr_epi8(REP16(UTF8_BYTE_2_HIGH));
     /* The 32 bytes before each byte's position: prev's high lane + in's low. */
     __m256i before = _mm256_permute2x128_si256(prev, in, 0x21);
     __m256i prev1 = _mm256_alignr_epi8(in, before, 15);

@@ -166,6 +166,59 @@ static inline size_t tsj_utf8_seq(const uint8_t *p, const uint8_t *end)
 }
 
 
+/* The value of a hex digit, or -1. */
+static inline int tsj_hexval(uint8_t c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c |= 0x20;
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Writes code point cp (at most U+10FFFF, not a surrogate) as UTF-8 at o;
+ * returns the end. */
+static inline uint8_t *tsj_put_utf8(uint8_t *o, unsigned cp)
+{
+    if (cp < 0x80) {
+        *o++ = (uint8_t)cp;
+    } else if (cp < 0x800) {
+        *o++ = (uint8_t)(0xC0 | cp >> 6);
+        *o++ = (uint8_t)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        *o++ = (uint8_t)(0xE0 | cp >> 12);
+        *o++ = (uint8_t)(0x80 | (cp >> 6 & 0x3F));
+        *o++ = (uint8_t)(0x80 | (cp & 0x3F));
+    } else {
+        *o++ = (uint8_t)(0xF0 | cp >> 18);
+        *o++ = (uint8_t)(0x80 | (cp >> 12 & 0x3F));
+        *o++ = (uint8_t)(0x80 | (cp >> 6 & 0x3F));
+        *o++ = (uint8_t)(0x80 | (cp & 0x3F));
+    }
+    return o;
+}
+
+/* The writer's escape of c ('"', '\\' or a control byte) at d: the short
+ * forms where JSON has them, \u00xx (lowercase hex) otherwise; returns
+ * the end. */
+static inline char *tsj_put_escape(char *d, uint8_t c)
+{
+    static const char hex[] = "0123456789abcdef";
+    *d++ = '\\';
+    switch (c) {
+    case '"': *d++ = '"'; break;
+    case '\\': *d++ = '\\'; break;
+    case '\b': *d++ = 'b'; break;
+    case '\f': *d++ = 'f'; break;
+    case '\n': *d++ = 'n'; break;
+    case '\r': *d++ = 'r'; break;
+    case '\t': *d++ = 't'; break;
+    default:
+        d[0] = 'u', d[1] = '0', d[2] = '0', d[3] = hex[c >> 4], d[4] = hex[c & 15];
+        d += 5;
+    }
+    return d;
+}
+
 /* Validates UTF-8 in [p, end): returns the first byte of an invalid or cut
  * sequence, or end when all is valid (utf8.c; vector code where the CPU
  * has it, the same answer everywhere). */

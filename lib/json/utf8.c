@@ -18,19 +18,7 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <tmmintrin.h>
 
-/* Error bits: which impossibilities a (previous byte, byte) pair shows. */
-enum {
-    TOO_SHORT = 1 << 0,   /* lead byte followed by a non-continuation */
-    TOO_LONG = 1 << 1,    /* ASCII followed by a continuation */
-    OVERLONG_3 = 1 << 2,  /* E0 80..9F */
-    TOO_LARGE = 1 << 3,   /* F4 90..BF, F5..FF */
-    SURROGATE = 1 << 4,   /* ED A0..BF */
-    OVERLONG_2 = 1 << 5,  /* C0, C1 */
-    TOO_LARGE_1000 = 1 << 6,
-    OVERLONG_4 = 1 << 6,  /* F0 80..8F */
-    TWO_CONTS = 1 << 7,   /* two continuations: fine only inside a 3/4-byte form */
-    CARRY = TOO_SHORT | TOO_LONG | TWO_CONTS
-};
+#include "utf8_lookup.h"
 
 __attribute__((target("ssse3"))) static inline __m128i lookup(__m128i table, __m128i idx)
 {
@@ -40,25 +28,9 @@ __attribute__((target("ssse3"))) static inline __m128i lookup(__m128i table, __m
 __attribute__((target("ssse3"))) static __m128i block_errors(__m128i in, __m128i prev)
 {
     const __m128i lo4 = _mm_set1_epi8(0x0F);
-    const __m128i byte_1_high = _mm_setr_epi8(
-        TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TWO_CONTS,
-        TWO_CONTS, TWO_CONTS, TWO_CONTS, TOO_SHORT | OVERLONG_2, TOO_SHORT,
-        TOO_SHORT | OVERLONG_3 | SURROGATE, TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4);
-    const __m128i byte_1_low = _mm_setr_epi8(
-        CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4, CARRY | OVERLONG_2, CARRY, CARRY,
-        CARRY | TOO_LARGE, CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000,
-        CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000,
-        CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000,
-        CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000,
-        CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE, CARRY | TOO_LARGE | TOO_LARGE_1000,
-        CARRY | TOO_LARGE | TOO_LARGE_1000);
-    const __m128i byte_2_high = _mm_setr_epi8(
-        TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
-        TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 | OVERLONG_4,
-        TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE,
-        TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE,
-        TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE, TOO_SHORT, TOO_SHORT, TOO_SHORT,
-        TOO_SHORT);
+    const __m128i byte_1_high = _mm_setr_epi8(UTF8_BYTE_1_HIGH);
+    const __m128i byte_1_low = _mm_setr_epi8(UTF8_BYTE_1_LOW);
+    const __m128i byte_2_high = _mm_setr_epi8(UTF8_BYTE_2_HIGH);
     __m128i prev1 = _mm_alignr_epi8(in, prev, 15);
     __m128i sc = _mm_and_si128(
         _mm_and_si128(lookup(byte_1_high, _mm_and_si128(_mm_srli_epi16(prev1, 4), lo4)),

@@ -10,7 +10,6 @@ enum { WRITE_MAX_DEPTH = 100000 };
 
 int ts_json_write_string(ts_buf *out, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
     const uint8_t *p = (const uint8_t *)s, *end = p + n;
     /* Room for the common case (each escape at most doubles a byte); the
      * rare \u00XX escapes top up below. Direct writes, no call per run. */
@@ -34,23 +33,7 @@ int ts_json_write_string(ts_buf *out, const char *s, size_t n)
         d += run;
         if (q >= end)
             break;
-        uint8_t c = *q;
-        *d++ = '\\';
-        switch (c) {
-        case '"': *d++ = '"'; break;
-        case '\\': *d++ = '\\'; break;
-        case '\b': *d++ = 'b'; break;
-        case '\f': *d++ = 'f'; break;
-        case '\n': *d++ = 'n'; break;
-        case '\r': *d++ = 'r'; break;
-        case '\t': *d++ = 't'; break;
-        default:
-            *d++ = 'u';
-            *d++ = '0';
-            *d++ = '0';
-            *d++ = hex[c >> 4];
-            *d++ = hex[c & 15];
-        }
+        d = tsj_put_escape(d, *q);
         p = q + 1;
     }
     if (lim - d < 1) {
