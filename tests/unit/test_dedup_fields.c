@@ -57,15 +57,17 @@ static int agree(cmp *c, const char *text, size_t n)
         if (ts_dedup_text_of(&c->a, rec, (ts_dedup_fields)f) ||
             ts_dedup_text_of_picked(&c->b, c->k, (ts_dedup_fields)f))
             return 50;
-        if (c->a.norm.len != c->b.norm.len || memcmp(c->a.norm.data, c->b.norm.data, c->a.norm.len) ||
-            c->a.nwords != c->b.nwords || memcmp(c->a.words, c->b.words, c->a.nwords * sizeof *c->a.words))
+        /* (no memcmp on empty buffers: their pointers may be NULL) */
+        const ts_dedup_text *x = &c->a, *y = &c->b;
+        if (x->norm.len != y->norm.len || (x->norm.len && memcmp(x->norm.data, y->norm.data, x->norm.len)) ||
+            x->nwords != y->nwords || (x->nwords && memcmp(x->words, y->words, x->nwords * sizeof *x->words)))
             return f + 1;
     }
     size_t idlen;
     const char *id = ts_dedup_picked_id(c->k, &idlen);
     const ts_json *tid = ts_json_get(rec, "id");
     bool has = ts_json_is(tid, TS_JSON_STRING);
-    if (has != (id != NULL) || (has && (tid->len != idlen || memcmp(tid->u.s, id, idlen))))
+    if (has != (id != NULL) || (has && (tid->len != idlen || (idlen && memcmp(tid->u.s, id, idlen)))))
         return 10;
     double s1 = ts_dedup_score_of(rec), s2 = ts_dedup_picked_score(c->k);
     if (!(s1 == s2 || (isnan(s1) && isnan(s2))))
