@@ -14,19 +14,9 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 NP=${BENCH_FB_PROMPTS:-2000}
 NS=${BENCH_KWK_SNIPPETS:-1000}
-TUNESET=${TUNESET:-build/tuneset}
-LLM_SERVER=${BENCH_LLM_SERVER:-build/llm_test_server}
-DIR=${BENCH_DIR:-bench/data}/feedback
-[ -x "$TUNESET" ] || { echo "bench: $TUNESET not found: run make" >&2; exit 2; }
-[ -x "$LLM_SERVER" ] || make -s build/llm_test_server >/dev/null || exit 2
-mkdir -p "$DIR" || exit 2
-PIN_C= PIN_S=
-if command -v taskset >/dev/null 2>&1 && taskset -c 1 true 2>/dev/null; then
-  PIN_C="taskset -c 0" PIN_S="taskset -c 1"
-fi
-# The server on its own core; stopped on any exit.
-LLM_SERVER_DIR=$DIR LLM_SERVER_WRAP="$PIN_S nice" LLM_SERVER_WAIT=30
-. tests/lib/llm_server.sh
+SUB=feedback
+# shellcheck source=bench/llm_common.sh
+. bench/llm_common.sh
 llm_server_trap
 # Every snippet gets its own question (one rule each, after the judges'
 # rules so answer and judge requests find theirs first), so no two snippets

@@ -13,19 +13,9 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 N=${BENCH_LLM_REQUESTS:-50000}
 NF=${BENCH_LLM_FAST:-20000}
-TUNESET=${TUNESET:-build/tuneset}
-LLM_SERVER=${BENCH_LLM_SERVER:-build/llm_test_server}
-DIR=${BENCH_DIR:-bench/data}/llm
-[ -x "$TUNESET" ] || { echo "bench: $TUNESET not found: run make" >&2; exit 2; }
-[ -x "$LLM_SERVER" ] || make -s build/llm_test_server >/dev/null || exit 2
-mkdir -p "$DIR" || exit 2
-PIN_C= PIN_S=
-if command -v taskset >/dev/null 2>&1 && taskset -c 1 true 2>/dev/null; then
-  PIN_C="taskset -c 0" PIN_S="taskset -c 1"
-fi
-# The server on its own core; stopped on any exit.
-LLM_SERVER_DIR=$DIR LLM_SERVER_WRAP="$PIN_S nice" LLM_SERVER_WAIT=30
-. tests/lib/llm_server.sh
+SUB=llm
+# shellcheck source=bench/llm_common.sh
+. bench/llm_common.sh
 llm_server_trap 'rm -f "$DIR"/*.sqlite*'
 echo '{"match": "", "reply": "a short reply to {{last}}"}' > "$DIR/rules.jsonl"
 python3 -c "

@@ -11,22 +11,10 @@
 # usage: tests/feedback/run.sh [BUILD]; the last line is "N passed, N failed".
 BUILD=${1:-build}
 cd "$(dirname "$0")/../.." || exit 2
-ROOT=$(pwd)
-TS="$ROOT/$BUILD/tuneset"
+. tests/lib/llm_suite.sh
 FB="$ROOT/tests/fixtures/feedback"
 KW="$ROOT/tests/fixtures/kwk"
-LLM_SERVER="$ROOT/$BUILD/llm_test_server"
-[ -x "$LLM_SERVER" ] || make -s BUILD="$BUILD" "$BUILD/llm_test_server" >/dev/null || exit 2
-T=$(mktemp -d)
-LLM_SERVER_DIR=$T
-. "$ROOT/tests/lib/llm_server.sh"
-llm_server_trap 'rm -rf "$T"'
-pass=0
-failn=0
-ok() { pass=$((pass + 1)); echo "ok $1"; }
-bad() { failn=$((failn + 1)); echo "FAIL $1: $2"; }
 
-jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 # same_pairs A B: the same pairs apart from id and source.
 same_pairs() {
   python3 - "$1" "$2" <<'EOF'
@@ -290,4 +278,4 @@ s=$(jget "$T/s1.stats" "d['dropped'].get('not_sampled'), d['read'] == d['written
 [ $RC -eq 0 ] && [ "$s" = "4 True" ] && cmp -s "$T/s1.jsonl" "$T/s2.jsonl" \
   && ok "kwk --num-snippets 2: 4 chunks not sampled, counts add up, same seed same bytes" || bad sample "$s $(cat "$T/err")"
 
-echo "$pass passed, $failn failed"
+suite_end

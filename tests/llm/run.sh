@@ -6,21 +6,9 @@
 # usage: tests/llm/run.sh [BUILD]; the last line is "N passed, N failed".
 BUILD=${1:-build}
 cd "$(dirname "$0")/../.." || exit 2
-ROOT=$(pwd)
-TS="$ROOT/$BUILD/tuneset"
+. tests/lib/llm_suite.sh
 F="$ROOT/tests/fixtures/llm"
-LLM_SERVER="$ROOT/$BUILD/llm_test_server"
-[ -x "$LLM_SERVER" ] || make -s BUILD="$BUILD" "$BUILD/llm_test_server" >/dev/null || exit 2
-T=$(mktemp -d)
-LLM_SERVER_DIR=$T
-. "$ROOT/tests/lib/llm_server.sh"
-llm_server_trap 'rm -rf "$T"'
-pass=0
-failn=0
-ok() { pass=$((pass + 1)); echo "ok $1"; }
-bad() { failn=$((failn + 1)); echo "FAIL $1: $2"; }
 
-jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 now() { python3 -c "import time; print(time.time())"; }
 # gen ARGS...: runs gen respond, keeping stderr in $T/err and the exit code in $RC.
 gen() { "$TS" gen respond "$@" 2>"$T/err"; RC=$?; }
@@ -242,5 +230,4 @@ if [ $RC -eq 0 ] && cmp -s "$T/k.jsonl.out" "$T/k_ref.jsonl" && [ "$done1" -gt 5
   ok "SIGKILL after $done1 of 600, resumed: identical output, $hits cache hits, nothing completed re-sent"
 else bad kill "rc $RC done1=$done1 hits=$hits resent=$resent $(cmp "$T/k.jsonl.out" "$T/k_ref.jsonl")"; fi
 
-echo "$pass passed, $failn failed"
-[ $failn -eq 0 ]
+suite_end

@@ -8,20 +8,8 @@
 # usage: tests/select/run.sh [BUILD]; the last line is "N passed, N failed".
 BUILD=${1:-build}
 cd "$(dirname "$0")/../.." || exit 2
-ROOT=$(pwd)
-TS="$ROOT/$BUILD/tuneset"
+. tests/lib/llm_suite.sh
 F="$ROOT/tests/fixtures/select"
-LLM_SERVER="$ROOT/$BUILD/llm_test_server"
-[ -x "$LLM_SERVER" ] || make -s BUILD="$BUILD" "$BUILD/llm_test_server" >/dev/null || exit 2
-T=$(mktemp -d)
-LLM_SERVER_DIR=$T
-. "$ROOT/tests/lib/llm_server.sh"
-llm_server_trap 'rm -rf "$T"'
-pass=0
-failn=0
-ok() { pass=$((pass + 1)); echo "ok $1"; }
-bad() { failn=$((failn + 1)); echo "FAIL $1: $2"; }
-jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 # sel NAME ARGS...: gen select over the pool; output $T/NAME.jsonl, stats $T/NAME.json, stderr $T/NAME.err
 sel() {
   name=$1; shift
@@ -159,5 +147,4 @@ sel k3 --endpoint "$MAIN" --target 50 -q
   && ok "SIGKILL mid-run ($done1 of 7 done), rerun: same bytes as an uninterrupted run, nothing completed re-sent" \
   || bad resume "done $done1; $(cat "$T/k2.err") $(cat "$T/k2.json")"
 
-echo "$pass passed, $failn failed"
-[ "$failn" -eq 0 ]
+suite_end
