@@ -29,20 +29,10 @@ static int export_one(cli_run *r, ts_json *rec, void *ctx)
 {
     export_ctx *x = ctx;
     char why[256];
-    if (ts_record_validate(rec, why, sizeof why))
-        return run_reject_here(r, "%s", why);
-    ts_rec_kind kind = ts_record_kind(rec);
-    if (kind != TS_REC_SFT && kind != TS_REC_PREF) {
-        run_drop(r, "not_sft_or_preference");
-        return 0;
-    }
-    /* A trainer reads one kind per file (and the sidecar describes one). */
-    if (x->kind == TS_REC_UNKNOWN)
-        x->kind = kind;
-    else if (kind != x->kind) {
-        run_drop(r, "kind_mismatch");
-        return 0;
-    }
+    int admit_rc;
+    if (!export_admit(r, rec, &x->kind, &admit_rc))
+        return admit_rc;
+    ts_rec_kind kind = x->kind;
     ts_len_result lr;
     int fit_rc;
     if (!export_fit(r, x->tok, x->tpl, &x->text, x->lo, x->tpl && kind == TS_REC_SFT && !x->overhead_given, rec,

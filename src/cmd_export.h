@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "tuneset/export.h"
+#include "tuneset/record.h"
 
 /* tuneset export tokenized ... (argv[0] is "export", argv[1] "tokenized"). */
 int export_tokenized(int argc, char **argv);
@@ -22,6 +23,13 @@ struct ts_template;
  * template's error (TS_ETEMPLATE with err set). */
 int export_calibrate(struct ts_tokenizer *tok, const struct ts_template *tpl, ts_buf *scratch, const ts_json *rec,
                      ts_len_opts *lo, ts_err *err);
+
+/* The records an export takes: valid SFT or preference records, all of
+ * the kind of the first one taken (a trainer reads one kind per file, and
+ * the sidecar describes one). true: take it, its kind in *fixed. false:
+ * it was rejected or dropped by rule, and *rc is what the record callback
+ * returns. */
+bool export_admit(cli_run *r, const ts_json *rec, ts_rec_kind *fixed, int *rc);
 
 /* Length control for one record, the same for every target: calibrates the
  * per-message overhead on the template's render when `calibrate`, applies

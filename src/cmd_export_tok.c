@@ -54,6 +54,28 @@ int export_calibrate(ts_tokenizer *tok, const ts_template *tpl, ts_buf *scratch,
     return 0;
 }
 
+bool export_admit(cli_run *r, const ts_json *rec, ts_rec_kind *fixed, int *rc)
+{
+    char why[256];
+    *rc = 0;
+    if (ts_record_validate(rec, why, sizeof why)) {
+        *rc = run_reject_here(r, "%s", why);
+        return false;
+    }
+    ts_rec_kind kind = ts_record_kind(rec);
+    if (kind != TS_REC_SFT && kind != TS_REC_PREF) {
+        run_drop(r, "not_sft_or_preference");
+        return false;
+    }
+    if (*fixed == TS_REC_UNKNOWN)
+        *fixed = kind;
+    else if (kind != *fixed) {
+        run_drop(r, "kind_mismatch");
+        return false;
+    }
+    return true;
+}
+
 bool export_fit(cli_run *r, ts_tokenizer *tok, const ts_template *tpl, ts_buf *scratch, ts_len_opts lo,
                 bool calibrate, const ts_json *rec, ts_len_result *lr, int *rc)
 {
@@ -177,18 +199,12 @@ static int pair(cli_run *r, tok_ctx *x, const ts_json *rec, const char **rule)
 static int on_record(cli_run *r, ts_json *rec, void *ctx)
 {
     tok_ctx *x = ctx;
-    char why[256];
-    if (ts_record_validate(rec, why, sizeof why))
-        return run_reject_here(r, "%s", why);
-    ts_rec_kind kind = ts_record_kind(rec);
-    if (kind != TS_REC_SFT && kind != TS_REC_PREF) {
-        run_drop(r, "not_sft_or_preference");
-        return 0;
-    }
-    if (x->kind == TS_REC_UNKNOWN)
-        x->kind = kind;
-    if (kind != x->kind || (x->pack && kind == TS_REC_PREF)) {
-        run_drop(r, kind != x->kind ? "kind_mismatch" : "pack_needs_sft");
+    int admit_rc;
+    if (!export_admit(r, rec, &x->kind, &admit_rc))
+        return admit_rc;
+    ts_rec_kind kind = x->kind;
+    if (x->pack && kind == TS_REC_PREF) {
+        run_drop(r, "pack_needs_sft");
         return 0;
     }
     /* Splitting and turn-level truncation happen on the record: content
