@@ -98,6 +98,11 @@ typedef struct cli_run {
     bool keep_output_on_data_error; /* validate: -o holds the valid records */
 } cli_run;
 
+/* Monotonic clock, in seconds (for timing stages). */
+double cli_now(void);
+/* Seconds since run_begin. */
+double run_elapsed(const cli_run *r);
+
 /* Writes b to path atomically ("-" = stdout); on failure prints
  * "tuneset CMD: [what: ]reason" and returns EXIT_IO. what may be NULL. */
 int cli_write_file(const char *cmd, const char *what, const char *path, const ts_buf *b);

@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <time.h>
-
 #include "cli.h"
 #include "tuneset/curate_dedup.h"
 
@@ -84,23 +82,16 @@ static int hold(dedup_ctx *x)
 /* A JSON record as its text: scanned once (ts_json_pick), which checks it,
  * writes its compact form straight into the output (or the held records)
  * and finds the fields dedup reads; no tree is built. */
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 static int on_text(cli_run *r, const char *text, size_t len, void *ctx)
 {
     dedup_ctx *x = ctx;
-    double t0 = x->timed ? now() : 0;
+    double t0 = x->timed ? cli_now() : 0;
     bool held = x->o.keep != TS_DEDUP_KEEP_FIRST;
     ts_buf *b = held ? &x->store : &r->line;
     size_t mark = b->len;
     ts_err e = TS_ERR_INIT;
     int rc = ts_json_pick_scan(x->pick, text, len, b, &e);
-    double t1 = x->timed ? now() : 0;
+    double t1 = x->timed ? cli_now() : 0;
     if (rc == TS_ENOMEM)
         return run_fail(r, EXIT_IO, "out of memory");
     if (rc) {
@@ -112,7 +103,7 @@ static int on_text(cli_run *r, const char *text, size_t len, void *ctx)
     if (ts_dedup_add_picked(x->d, x->pick, &v))
         return run_fail(r, EXIT_IO, "out of memory");
     if (x->timed) {
-        double t2 = now();
+        double t2 = cli_now();
         x->t_scan += t1 - t0;
         x->t_dedup += t2 - t1;
     }

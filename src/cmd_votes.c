@@ -64,12 +64,6 @@ static void records_json(const votes_ctx *x, ts_buf *b)
     ts_buf_putc(b, 0);
 }
 
-static double since(const struct timespec *a)
-{
-    struct timespec b;
-    clock_gettime(CLOCK_MONOTONIC, &b);
-    return (double)(b.tv_sec - a->tv_sec) + (double)(b.tv_nsec - a->tv_nsec) / 1e9;
-}
 
 static int write_stats(votes_ctx *x, const char *path, double secs)
 {
@@ -183,7 +177,7 @@ int cmd_votes(int argc, char **argv)
         fprintf(stderr, "tuneset votes: %llu candidate pairs; counts below are pairs\n",
                 (unsigned long long)n->candidates);
     }
-    double secs = since(&r.t0);
+    double secs = run_elapsed(&r);
     rc = run_end(&r);
     if (stats_path && write_stats(&x, stats_path, secs) && !rc)
         rc = EXIT_IO;

@@ -203,12 +203,6 @@ static int open_clients(const char *cmd, const llm_cli_opts *lo, const cli_list 
     return 0;
 }
 
-static double since(const struct timespec *a)
-{
-    struct timespec b;
-    clock_gettime(CLOCK_MONOTONIC, &b);
-    return (double)(b.tv_sec - a->tv_sec) + (double)(b.tv_nsec - a->tv_nsec) / 1e9;
-}
 
 static void summary_json(ts_buf *b, const cli_run *r, double secs, const ts_select_model_counts *mc, size_t pool,
                          const uint64_t *dom, const ts_llm *llm)
@@ -369,7 +363,7 @@ int gen_select(int argc, char **argv)
         else
             emit_item(&r, &x.it[i], &qs[i], &weak_model, items[i].round, !no_label);
     }
-    double secs = since(&r.t0);
+    double secs = run_elapsed(&r);
     rc = run_end(&r);
     if (!c.quiet && need_model) {
         fprintf(stderr, "  select pool %zu; weak answers %llu (failed %llu, no answer %llu)", x.n,

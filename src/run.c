@@ -10,11 +10,16 @@
 #include "cli.h"
 #include "tuneset/parquet_write.h"
 
-static double since(const struct timespec *a)
+double cli_now(void)
 {
-    struct timespec b;
-    clock_gettime(CLOCK_MONOTONIC, &b);
-    return (double)(b.tv_sec - a->tv_sec) + (double)(b.tv_nsec - a->tv_nsec) / 1e9;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+double run_elapsed(const cli_run *r)
+{
+    return cli_now() - ((double)r->t0.tv_sec + (double)r->t0.tv_nsec / 1e9);
 }
 
 int run_begin(cli_run *r, const char *cmd, cli_common *c, const char *out_path)
@@ -299,7 +304,7 @@ static int next_record(cli_run *r, ts_stream *s, cli_record_fn fn, cli_raw_fn ra
     size_t len = 0;
     ts_arena_reset(&r->arena);
     ts_err e = TS_ERR_INIT;
-    bool as_text = raw && !ts_stream_is_parquet(s);
+    bool as_text = raw && ts_stream_framing(s) != TS_FRAMING_PARQUET;
     int rc = as_text ? ts_stream_next_raw(s, &text, &len, &e) : ts_stream_next(s, &r->arena, &rec, &e);
     if (rc == TS_EEOF)
         return 1;
@@ -399,7 +404,7 @@ static int write_stats(cli_run *r, double secs)
 
 int run_end(cli_run *r)
 {
-    double secs = since(&r->t0);
+    double secs = run_elapsed(r);
     if (r->progress_shown)
         fputs("\r\033[K", stderr);
     ts_err e = TS_ERR_INIT;

@@ -55,7 +55,6 @@ int ts_stream_next(ts_stream *s, ts_arena *a, ts_json **v, ts_err *err);
  * errors as ts_stream_next; TS_ENOTSUP for a Parquet stream, which has no
  * record text. */
 int ts_stream_next_raw(ts_stream *s, const char **p, size_t *n, ts_err *err);
-bool ts_stream_is_parquet(const ts_stream *s);
 /* Turns an error whose byte is an offset in the last record's text into
  * one that names the file, the line and the byte in the file. */
 void ts_stream_locate(const ts_stream *s, ts_err *err);

@@ -509,8 +509,6 @@ int ts_stream_next_raw(ts_stream *s, const char **p, size_t *n, ts_err *err)
     return rc;
 }
 
-bool ts_stream_is_parquet(const ts_stream *s) { return s->pq != NULL; }
-
 bool ts_stream_fatal(const ts_stream *s) { return s->fatal; }
 
 const char *ts_stream_raw(const ts_stream *s, size_t *len)
